@@ -1,14 +1,16 @@
-# Install tree: headers, libraries, CMake package (ringkit::core …) and a pkg-config file.
+# Install tree: headers, libraries, CMake package (ringkit::core, ringkit::uring) and pkg-config
+# files (ringkit, ringkit-uring).
 include(CMakePackageConfigHelpers)
 
 set(RINGKIT_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ringkit")
 
-install(TARGETS ringkit_core EXPORT ringkitTargets
+install(TARGETS ringkit_core ringkit_uring EXPORT ringkitTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY core/include/ringkit DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY core/include/ringkit backends/uring/include/ringkit
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT ringkitTargets NAMESPACE ringkit:: DESTINATION ${RINGKIT_CMAKE_DIR})
 
 configure_package_config_file(cmake/ringkitConfig.cmake.in
@@ -22,4 +24,7 @@ install(FILES "${PROJECT_BINARY_DIR}/ringkitConfig.cmake"
 # Relocatable: the prefix is found from the .pc file's own place (pkg-config's ${pcfiledir}).
 file(RELATIVE_PATH RINGKIT_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/ringkit.pc.in "${PROJECT_BINARY_DIR}/ringkit.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/ringkit.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+# The kernel backend has its own file: it adds liburing, which ringkit's core does not need.
+configure_file(cmake/ringkit-uring.pc.in "${PROJECT_BINARY_DIR}/ringkit-uring.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/ringkit.pc" "${PROJECT_BINARY_DIR}/ringkit-uring.pc"
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -64,9 +64,8 @@ constexpr ReasonText reason_text_of(ErrorReason reason) noexcept {
               "IORING_SETUP_ATTACH_WQ requires ring option attach_wq_fd (a ring's fd)"};
     case ErrorReason::io_uring_disabled_by_sysctl:
       return {"io_uring_disabled_by_sysctl",
-              "io_uring is disabled by the sysctl kernel.io_uring_disabled (1: only processes "
-              "in kernel.io_uring_group or with CAP_SYS_ADMIN may create rings; 2: nobody may); "
-              "set it to 0 to allow io_uring"};
+              "io_uring is disabled by the sysctl kernel.io_uring_disabled; set it to 0 to allow "
+              "io_uring, or (when it is 1) run in the group kernel.io_uring_group"};
     case ErrorReason::io_uring_blocked_by_seccomp:
       return {"io_uring_blocked_by_seccomp",
               "io_uring_setup was refused by a seccomp filter (a container or sandbox policy); "
@@ -76,10 +75,14 @@ constexpr ReasonText reason_text_of(ErrorReason reason) noexcept {
               "this kernel has no io_uring (built without CONFIG_IO_URING, or older than 5.1)"};
     case ErrorReason::memlock_limit_too_low:
       return {"memlock_limit_too_low",
-              "the locked-memory limit (ulimit -l, RLIMIT_MEMLOCK) is too low for the rings; "
-              "raise it or use fewer entries"};
+              "the kernel refused memory for the rings, usually because of the locked-memory "
+              "limit (ulimit -l, RLIMIT_MEMLOCK): kernels before 5.12, and again recent ones "
+              "(6.18), charge ring memory to it for processes without CAP_IPC_LOCK; raise it or "
+              "use fewer entries"};
     case ErrorReason::opcode_not_supported:
-      return {"opcode_not_supported", "the kernel's probe does not list this opcode"};
+      return {"opcode_not_supported",
+              "the kernel does not support this opcode (its probe does not list it, or without "
+              "a probe, the kernel release is older than the opcode)"};
     case ErrorReason::feature_not_supported:
       return {"feature_not_supported", "the ring does not report this IORING_FEAT_* feature"};
     case ErrorReason::submission_queue_full:
@@ -91,6 +94,18 @@ constexpr ReasonText reason_text_of(ErrorReason reason) noexcept {
       return {"tags_size_mismatch", "registration needs exactly one tag per entry"};
     case ErrorReason::too_many_entries:
       return {"too_many_entries", "more entries than the kernel's 32-bit count can carry"};
+    case ErrorReason::registered_ring_other_thread:
+      return {"registered_ring_other_thread",
+              "the ring's registered index belongs to the thread that registered it "
+              "(register_ring_fd, IORING_SETUP_REGISTERED_FD_ONLY); call this from that thread"};
+    case ErrorReason::registered_fd_only_ring:
+      return {"registered_fd_only_ring",
+              "an IORING_SETUP_REGISTERED_FD_ONLY ring has no fd besides its registered index, "
+              "so that index cannot be unregistered (destroy the ring instead)"};
+    case ErrorReason::drain_barrier_failed:
+      return {"drain_barrier_failed",
+              "the NOP with IOSQE_IO_DRAIN that waits out every request in flight failed "
+              "(ring restrictions that forbid NOP or IOSQE_IO_DRAIN make draining impossible)"};
   }
   return {"unknown", "unknown reason"};
 }
@@ -122,6 +137,29 @@ std::string Error::message() const {
     return text;
   }
   text += reason_text();
+  if (reason_ == ErrorReason::io_uring_disabled_by_sysctl) {
+    std::snprintf(buffer, sizeof buffer, " (got %llu", static_cast<unsigned long long>(detail_));
+    text += buffer;
+    if (detail_ == 1) {
+      text +=
+          ": only processes in the group kernel.io_uring_group, or with CAP_SYS_ADMIN, may "
+          "create rings";
+    } else if (detail_ == 2) {
+      text += ": io_uring is disabled for every process";
+    }
+    text += ")";
+    return text;
+  }
+  if (reason_ == ErrorReason::memlock_limit_too_low) {
+    if (detail_ == ~std::uint64_t{0}) {
+      text += " (RLIMIT_MEMLOCK is unlimited)";
+    } else {
+      std::snprintf(buffer, sizeof buffer, " (RLIMIT_MEMLOCK is %llu bytes)",
+                    static_cast<unsigned long long>(detail_));
+      text += buffer;
+    }
+    return text;
+  }
   if (reason_ == ErrorReason::feature_not_supported) {
     const std::string_view feature = abi::feature_name(static_cast<std::uint32_t>(detail_));
     if (!feature.empty()) {

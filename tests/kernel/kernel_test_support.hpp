@@ -3,19 +3,19 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
-
+#include "ringkit/abi/names.hpp"
+#include "ringkit/uring/availability.hpp"
 #include "support/raw_kernel_ring.hpp"
 
 namespace ringkit::testing {
 
 // Skips the current test when this process cannot create an io_uring at all, printing why
 // (sysctl, seccomp, no io_uring in the kernel, memlock).
-#define RINGKIT_REQUIRE_IO_URING()                                         \
-  do {                                                                     \
-    std::string why_unavailable;                                           \
-    if (!::ringkit::testing::kernel_io_uring_available(why_unavailable))   \
-      GTEST_SKIP() << "io_uring is unavailable here: " << why_unavailable; \
+#define RINGKIT_REQUIRE_IO_URING()                                                           \
+  do {                                                                                       \
+    const ::ringkit::result<void> io_uring_usable = ::ringkit::uring::io_uring_available();  \
+    if (!io_uring_usable)                                                                    \
+      GTEST_SKIP() << "io_uring is unavailable here: " << io_uring_usable.error().message(); \
   } while (0)
 
 // Skips when the ring lacks an IORING_FEAT_* bit, naming it.

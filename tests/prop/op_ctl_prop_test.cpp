@@ -17,19 +17,8 @@ namespace {
 
 using namespace ringkit::op;  // NOLINT
 
-template <class T>
-T* ptr(std::uint64_t address) {
-  return static_cast<T*>(pointer_from(address));
-}
-
-rc::Gen<FileRef> gen_file() {
-  return rc::gen::apply(
-      [](bool fixed, std::int32_t fd, std::uint32_t slot) {
-        return fixed ? FileRef(FixedFile{slot}) : FileRef(Fd{fd});
-      },
-      rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::int32_t>(),
-      rc::gen::arbitrary<std::uint32_t>());
-}
+using testing::fake_ptr;
+using testing::gen_file;
 
 rc::Gen<abi::Opcode> gen_opcode() {
   return rc::gen::map(rc::gen::inRange<int>(0, static_cast<int>(abi::opcode_count)),
@@ -69,8 +58,8 @@ void apply_clock(T& t, int clock) {
 rc::Gen<Timeout> gen_timeout() {
   return rc::gen::apply(
       [](std::uint64_t ts, bool multi, std::uint32_t count, bool abs, int clock, bool etime) {
-        Timeout t = multi ? Timeout::multishot(ptr<abi::KernelTimespec>(ts), count)
-                          : Timeout(ptr<abi::KernelTimespec>(ts));
+        Timeout t = multi ? Timeout::multishot(fake_ptr<abi::KernelTimespec>(ts), count)
+                          : Timeout(fake_ptr<abi::KernelTimespec>(ts));
         if (!multi) t.count(count);
         if (abs && !multi) t.absolute();  // the kernel refuses MULTISHOT|ABS
         apply_clock(t, clock);
@@ -85,7 +74,7 @@ rc::Gen<Timeout> gen_timeout() {
 rc::Gen<LinkTimeout> gen_link_timeout() {
   return rc::gen::apply(
       [](std::uint64_t ts, bool abs, int clock, bool etime) {
-        LinkTimeout t(ptr<abi::KernelTimespec>(ts));
+        LinkTimeout t(fake_ptr<abi::KernelTimespec>(ts));
         if (abs) t.absolute();
         apply_clock(t, clock);
         if (etime) t.etime_success();
@@ -98,9 +87,9 @@ rc::Gen<LinkTimeout> gen_link_timeout() {
 rc::Gen<TimeoutRemove> gen_timeout_remove() {
   return rc::gen::apply(
       [](int kind, std::uint64_t target, std::uint64_t ts, bool abs) {
-        if (kind == 1) return TimeoutRemove::update(target, ptr<abi::KernelTimespec>(ts), abs);
+        if (kind == 1) return TimeoutRemove::update(target, fake_ptr<abi::KernelTimespec>(ts), abs);
         if (kind == 2) {
-          return TimeoutRemove::update_link(target, ptr<abi::KernelTimespec>(ts), abs);
+          return TimeoutRemove::update_link(target, fake_ptr<abi::KernelTimespec>(ts), abs);
         }
         return TimeoutRemove(target);
       },
@@ -136,7 +125,7 @@ rc::Gen<ProvideBuffers> gen_provide_buffers() {
         const auto first_bid = static_cast<std::uint16_t>(bid_seed % (65536 - count + 1));
         const std::uint64_t size = std::uint64_t{len} * count;
         const std::uint64_t addr = addr_seed % (~std::uint64_t{0} - size + 1);
-        return ProvideBuffers(ptr<void>(addr), len, count, BufGroup{group}, first_bid);
+        return ProvideBuffers(fake_ptr<void>(addr), len, count, BufGroup{group}, first_bid);
       },
       rc::gen::arbitrary<std::uint32_t>(), rc::gen::arbitrary<std::uint32_t>(),
       rc::gen::inRange<std::uint32_t>(1, 0xffffffffu), rc::gen::arbitrary<std::uint64_t>(),
@@ -173,7 +162,7 @@ rc::Gen<MsgRing> gen_msg_ring() {
 rc::Gen<EpollCtl> gen_epoll_ctl() {
   return rc::gen::apply(
       [](int op, std::int32_t epfd, std::int32_t fd, std::uint64_t ev) {
-        return EpollCtl(Fd{epfd}, op, Fd{fd}, ptr<epoll_event>(ev));
+        return EpollCtl(Fd{epfd}, op, Fd{fd}, fake_ptr<epoll_event>(ev));
       },
       rc::gen::element(EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD),
       rc::gen::arbitrary<std::int32_t>(), rc::gen::arbitrary<std::int32_t>(),
@@ -181,16 +170,17 @@ rc::Gen<EpollCtl> gen_epoll_ctl() {
 }
 
 rc::Gen<EpollWait> gen_epoll_wait() {
-  return rc::gen::apply([](FileRef f, std::uint64_t ev,
-                           std::uint32_t max) { return EpollWait(f, ptr<epoll_event>(ev), max); },
-                        gen_file(), rc::gen::arbitrary<std::uint64_t>(),
-                        rc::gen::arbitrary<std::uint32_t>());
+  return rc::gen::apply(
+      [](FileRef f, std::uint64_t ev, std::uint32_t max) {
+        return EpollWait(f, fake_ptr<epoll_event>(ev), max);
+      },
+      gen_file(), rc::gen::arbitrary<std::uint64_t>(), rc::gen::arbitrary<std::uint32_t>());
 }
 
 rc::Gen<Waitid> gen_waitid() {
   return rc::gen::apply(
       [](std::uint32_t which, std::int32_t id, std::uint64_t info, int options) {
-        return Waitid(static_cast<idtype_t>(which), id, ptr<siginfo_t>(info), options);
+        return Waitid(static_cast<idtype_t>(which), id, fake_ptr<siginfo_t>(info), options);
       },
       rc::gen::element<std::uint32_t>(P_ALL, P_PID, P_PGID, P_PIDFD),
       rc::gen::arbitrary<std::int32_t>(), rc::gen::arbitrary<std::uint64_t>(),
@@ -201,7 +191,7 @@ template <class F>
 rc::Gen<F> gen_futex() {
   return rc::gen::apply(
       [](std::uint64_t addr, std::uint32_t value, bool set_mask, std::uint32_t mask, bool priv) {
-        F f(ptr<std::uint32_t>(addr), value);
+        F f(fake_ptr<std::uint32_t>(addr), value);
         if (set_mask) f.mask(mask == 0 ? 1 : mask);
         if (priv) f.private_futex();
         return f;
@@ -212,18 +202,15 @@ rc::Gen<F> gen_futex() {
 
 rc::Gen<FutexWaitv> gen_futex_waitv() {
   return rc::gen::apply(
-      [](std::uint64_t addr, std::uint32_t n) { return FutexWaitv(ptr<abi::FutexWaitv>(addr), n); },
+      [](std::uint64_t addr, std::uint32_t n) {
+        return FutexWaitv(fake_ptr<abi::FutexWaitv>(addr), n);
+      },
       rc::gen::arbitrary<std::uint64_t>(), rc::gen::inRange<std::uint32_t>(1, 129));
 }
 
 // ---- round trip, canonical, invariants for every builder ----
 
-#define RINGKIT_CTL_PROPS(Name, gen, implied)                                         \
-  RC_GTEST_PROP(OpCtlProp, Name##RoundTrip, ()) { testing::check_round_trip(*gen); }  \
-  RC_GTEST_PROP(OpCtlProp, Name##Canonical, (std::size_t byte, std::uint8_t value)) { \
-    testing::check_canonical(*gen, byte, value);                                      \
-  }                                                                                   \
-  RC_GTEST_PROP(OpCtlProp, Name##Invariants, ()) { testing::check_invariants(*gen, implied); }
+#define RINGKIT_CTL_PROPS(Name, gen, implied) RINGKIT_BUILDER_PROPS(OpCtlProp, Name, gen, implied)
 
 constexpr std::uint8_t kFixed = abi::sqe_flag::fixed_file;
 
@@ -256,11 +243,10 @@ io_uring_sqe blank() {
 RC_GTEST_PROP(OpCtlProp, PollAddMatchesLiburing, (std::int32_t fd, std::uint32_t events)) {
   io_uring_sqe expected = blank();
   io_uring_prep_poll_add(&expected, fd, events);
-  RC_ASSERT(testing::sqe_diff(PollAdd(Fd{fd}, events).build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(PollAdd(Fd{fd}, events).build(), expected);
   expected = blank();
   io_uring_prep_poll_multishot(&expected, fd, events);
-  RC_ASSERT(testing::sqe_diff(PollAdd::multishot(Fd{fd}, events).build(),
-                              testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(PollAdd::multishot(Fd{fd}, events).build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, PollRemoveMatchesLiburing,
@@ -268,7 +254,7 @@ RC_GTEST_PROP(OpCtlProp, PollRemoveMatchesLiburing,
                bool multi)) {
   io_uring_sqe expected = blank();
   io_uring_prep_poll_remove(&expected, old_ud);
-  RC_ASSERT(testing::sqe_diff(PollRemove(old_ud).build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(PollRemove(old_ud).build(), expected);
   PollRemove p(old_ud);
   unsigned flags = 0;
   if (ev) {
@@ -281,7 +267,7 @@ RC_GTEST_PROP(OpCtlProp, PollRemoveMatchesLiburing,
   }
   expected = blank();
   io_uring_prep_poll_update(&expected, old_ud, ud ? new_ud : 0, ev ? events : 0, flags);
-  RC_ASSERT(testing::sqe_diff(p.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(p.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, TimeoutMatchesLiburing, ()) {
@@ -289,7 +275,7 @@ RC_GTEST_PROP(OpCtlProp, TimeoutMatchesLiburing, ()) {
   io_uring_sqe expected = blank();
   io_uring_prep_timeout(&expected, reinterpret_cast<__kernel_timespec*>(t.timespec()), t.count(),
                         t.timeout_flags());
-  RC_ASSERT(testing::sqe_diff(t.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(t.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, LinkTimeoutMatchesLiburing, ()) {
@@ -297,23 +283,23 @@ RC_GTEST_PROP(OpCtlProp, LinkTimeoutMatchesLiburing, ()) {
   io_uring_sqe expected = blank();
   io_uring_prep_link_timeout(&expected, reinterpret_cast<__kernel_timespec*>(t.timespec()),
                              t.timeout_flags());
-  RC_ASSERT(testing::sqe_diff(t.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(t.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, TimeoutRemoveMatchesLiburing,
               (std::uint64_t target, std::uint64_t ts, bool abs, bool link)) {
   io_uring_sqe expected = blank();
   io_uring_prep_timeout_remove(&expected, target, 0);
-  RC_ASSERT(testing::sqe_diff(TimeoutRemove(target).build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(TimeoutRemove(target).build(), expected);
   expected = blank();
-  auto* tsp = ptr<__kernel_timespec>(ts);
+  auto* tsp = fake_ptr<__kernel_timespec>(ts);
   io_uring_prep_timeout_update(
       &expected, tsp, target,
       (abs ? IORING_TIMEOUT_ABS : 0u) | (link ? IORING_LINK_TIMEOUT_UPDATE : 0u));
-  const auto* kts = ptr<abi::KernelTimespec>(ts);
+  const auto* kts = fake_ptr<abi::KernelTimespec>(ts);
   const TimeoutRemove built =
       link ? TimeoutRemove::update_link(target, kts, abs) : TimeoutRemove::update(target, kts, abs);
-  RC_ASSERT(testing::sqe_diff(built.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(built.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, AsyncCancelMatchesLiburing,
@@ -324,20 +310,19 @@ RC_GTEST_PROP(OpCtlProp, AsyncCancelMatchesLiburing,
   io_uring_prep_cancel64(&expected, target, flags);
   AsyncCancel c = any ? AsyncCancel::any() : AsyncCancel(ud);
   if (all) c.all();
-  RC_ASSERT(testing::sqe_diff(c.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(c.build(), expected);
   expected = blank();
-  io_uring_prep_cancel(&expected, ptr<void>(target), flags);
-  RC_ASSERT(testing::sqe_diff(c.build(), testing::as_sqe(expected)) == "");
+  io_uring_prep_cancel(&expected, fake_ptr<void>(target), flags);
+  testing::check_same_bytes(c.build(), expected);
   // By fd, plain and fixed.
   expected = blank();
   io_uring_prep_cancel_fd(&expected, fd, all ? IORING_ASYNC_CANCEL_ALL : 0u);
   AsyncCancel by_fd = AsyncCancel::by_fd(Fd{fd});
   if (all) by_fd.all();
-  RC_ASSERT(testing::sqe_diff(by_fd.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(by_fd.build(), expected);
   expected = blank();
   io_uring_prep_cancel_fd(&expected, static_cast<int>(slot), IORING_ASYNC_CANCEL_FD_FIXED);
-  RC_ASSERT(testing::sqe_diff(AsyncCancel::by_fd(FixedFile{slot}).build(),
-                              testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(AsyncCancel::by_fd(FixedFile{slot}).build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, ProvideBuffersMatchesLiburing, ()) {
@@ -345,28 +330,28 @@ RC_GTEST_PROP(OpCtlProp, ProvideBuffersMatchesLiburing, ()) {
   io_uring_sqe expected = blank();
   io_uring_prep_provide_buffers(&expected, p.base(), static_cast<int>(p.buffer_len()),
                                 static_cast<int>(p.count()), p.group().id, p.first_bid());
-  RC_ASSERT(testing::sqe_diff(p.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(p.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, RemoveBuffersMatchesLiburing, ()) {
   const RemoveBuffers r = *gen_remove_buffers();
   io_uring_sqe expected = blank();
   io_uring_prep_remove_buffers(&expected, static_cast<int>(r.count()), r.group().id);
-  RC_ASSERT(testing::sqe_diff(r.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(r.build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, MsgRingMatchesLiburing,
               (std::int32_t fd, std::uint32_t res, std::uint64_t ud)) {
   io_uring_sqe expected = blank();
   io_uring_prep_msg_ring(&expected, fd, res, ud, 0);
-  RC_ASSERT(testing::sqe_diff(MsgRing(Fd{fd}, res, ud).build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(MsgRing(Fd{fd}, res, ud).build(), expected);
 }
 
 RC_GTEST_PROP(OpCtlProp, EpollCtlMatchesLiburing, ()) {
   const EpollCtl e = *gen_epoll_ctl();
   io_uring_sqe expected = blank();
   io_uring_prep_epoll_ctl(&expected, e.epoll_fd().value, e.fd().value, e.op(), e.event());
-  RC_ASSERT(testing::sqe_diff(e.build(), testing::as_sqe(expected)) == "");
+  testing::check_same_bytes(e.build(), expected);
 }
 
 }  // namespace

@@ -22,19 +22,13 @@ using op::Fd;
 using op::FileRef;
 using op::FixedFile;
 
-template <class T = char>
-T* at(std::uint64_t address) {
-  return reinterpret_cast<T*>(static_cast<std::uintptr_t>(address));
-}
+using testing::fake_ptr;
 
 std::uint64_t any_address() { return *rc::gen::arbitrary<std::uint64_t>(); }
 Fd any_fd() { return Fd{*rc::gen::arbitrary<std::int32_t>()}; }
 std::uint32_t any_u32() { return *rc::gen::arbitrary<std::uint32_t>(); }
 
-FileRef any_file() {
-  if (*rc::gen::arbitrary<bool>()) return FixedFile{any_u32()};
-  return any_fd();
-}
+FileRef any_file() { return *testing::gen_file(); }
 
 DestSlot any_dest() {
   switch (*rc::gen::inRange(0, 3)) {
@@ -54,7 +48,7 @@ constexpr std::uint32_t o_cloexec = O_CLOEXEC;
 rc::Gen<op::Openat> gen_openat() {
   return rc::gen::exec([] {
     std::uint32_t flags = any_u32();
-    op::Openat b(any_fd(), at<const char>(any_address()), flags);
+    op::Openat b(any_fd(), fake_ptr<const char>(any_address()), flags);
     if (*rc::gen::arbitrary<bool>()) b.mode(any_u32());
     const DestSlot dest = any_dest();
     // A direct open with O_CLOEXEC is -EINVAL: the builder's caller must not ask for it.
@@ -69,7 +63,8 @@ rc::Gen<op::Openat> gen_openat() {
 
 rc::Gen<op::Openat2> gen_openat2() {
   return rc::gen::exec([] {
-    op::Openat2 b(any_fd(), at<const char>(any_address()), at<const open_how>(any_address()));
+    op::Openat2 b(any_fd(), fake_ptr<const char>(any_address()),
+                  fake_ptr<const open_how>(any_address()));
     if (*rc::gen::arbitrary<bool>()) b.size(*rc::gen::inRange<std::uint32_t>(24, 4096));
     b.dest(any_dest());
     return b;
@@ -85,23 +80,27 @@ rc::Gen<op::Close> gen_close() {
 
 rc::Gen<op::Statx> gen_statx() {
   return rc::gen::exec([] {
-    return op::Statx(any_fd(), at<const char>(any_address()), any_u32(), any_u32(),
-                     at<struct statx>(any_address()));
+    return op::Statx(any_fd(), fake_ptr<const char>(any_address()), any_u32(), any_u32(),
+                     fake_ptr<struct statx>(any_address()));
   });
 }
 
-rc::Gen<op::Renameat> gen_renameat() {
+// RENAMEAT and LINKAT: (old dir, old path, new dir, new path), flags.
+template <class B>
+rc::Gen<B> gen_two_paths() {
   return rc::gen::exec([] {
-    op::Renameat b(any_fd(), at<const char>(any_address()), any_fd(),
-                   at<const char>(any_address()));
+    B b(any_fd(), fake_ptr<const char>(any_address()), any_fd(),
+        fake_ptr<const char>(any_address()));
     if (*rc::gen::arbitrary<bool>()) b.flags(any_u32());
     return b;
   });
 }
+rc::Gen<op::Renameat> gen_renameat() { return gen_two_paths<op::Renameat>(); }
+rc::Gen<op::Linkat> gen_linkat() { return gen_two_paths<op::Linkat>(); }
 
 rc::Gen<op::Unlinkat> gen_unlinkat() {
   return rc::gen::exec([] {
-    op::Unlinkat b(any_fd(), at<const char>(any_address()));
+    op::Unlinkat b(any_fd(), fake_ptr<const char>(any_address()));
     switch (*rc::gen::inRange(0, 3)) {
       case 1:
         b.remove_dir();
@@ -118,27 +117,20 @@ rc::Gen<op::Unlinkat> gen_unlinkat() {
 
 rc::Gen<op::Mkdirat> gen_mkdirat() {
   return rc::gen::exec(
-      [] { return op::Mkdirat(any_fd(), at<const char>(any_address()), any_u32()); });
+      [] { return op::Mkdirat(any_fd(), fake_ptr<const char>(any_address()), any_u32()); });
 }
 
 rc::Gen<op::Symlinkat> gen_symlinkat() {
   return rc::gen::exec([] {
-    return op::Symlinkat(at<const char>(any_address()), any_fd(), at<const char>(any_address()));
-  });
-}
-
-rc::Gen<op::Linkat> gen_linkat() {
-  return rc::gen::exec([] {
-    op::Linkat b(any_fd(), at<const char>(any_address()), any_fd(), at<const char>(any_address()));
-    if (*rc::gen::arbitrary<bool>()) b.flags(any_u32());
-    return b;
+    return op::Symlinkat(fake_ptr<const char>(any_address()), any_fd(),
+                         fake_ptr<const char>(any_address()));
   });
 }
 
 rc::Gen<op::Fsetxattr> gen_fsetxattr() {
   return rc::gen::exec([] {
-    op::Fsetxattr b(any_file(), at<const char>(any_address()), at<const void>(any_address()),
-                    any_u32());
+    op::Fsetxattr b(any_file(), fake_ptr<const char>(any_address()),
+                    fake_ptr<const void>(any_address()), any_u32());
     if (*rc::gen::arbitrary<bool>()) b.flags(*rc::gen::inRange<std::uint32_t>(0, 4));
     return b;
   });
@@ -146,8 +138,8 @@ rc::Gen<op::Fsetxattr> gen_fsetxattr() {
 
 rc::Gen<op::Setxattr> gen_setxattr() {
   return rc::gen::exec([] {
-    op::Setxattr b(at<const char>(any_address()), at<const char>(any_address()),
-                   at<const void>(any_address()), any_u32());
+    op::Setxattr b(fake_ptr<const char>(any_address()), fake_ptr<const char>(any_address()),
+                   fake_ptr<const void>(any_address()), any_u32());
     if (*rc::gen::arbitrary<bool>()) b.flags(*rc::gen::inRange<std::uint32_t>(0, 4));
     return b;
   });
@@ -155,15 +147,15 @@ rc::Gen<op::Setxattr> gen_setxattr() {
 
 rc::Gen<op::Fgetxattr> gen_fgetxattr() {
   return rc::gen::exec([] {
-    return op::Fgetxattr(any_file(), at<const char>(any_address()), at<void>(any_address()),
-                         any_u32());
+    return op::Fgetxattr(any_file(), fake_ptr<const char>(any_address()),
+                         fake_ptr<void>(any_address()), any_u32());
   });
 }
 
 rc::Gen<op::Getxattr> gen_getxattr() {
   return rc::gen::exec([] {
-    return op::Getxattr(at<const char>(any_address()), at<const char>(any_address()),
-                        at<void>(any_address()), any_u32());
+    return op::Getxattr(fake_ptr<const char>(any_address()), fake_ptr<const char>(any_address()),
+                        fake_ptr<void>(any_address()), any_u32());
   });
 }
 
@@ -188,7 +180,7 @@ rc::Gen<op::Tee> gen_tee() {
 
 rc::Gen<op::Pipe> gen_pipe() {
   return rc::gen::exec([] {
-    op::Pipe b(at<std::int32_t>(any_address()));
+    op::Pipe b(fake_ptr<std::int32_t>(any_address()));
     constexpr auto known = static_cast<std::uint32_t>(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_EXCL);
     if (*rc::gen::arbitrary<bool>()) b.flags(any_u32() & known);
     b.dest(any_dest());
@@ -206,7 +198,7 @@ rc::Gen<op::FixedFdInstall> gen_fixed_fd_install() {
 
 rc::Gen<op::FilesUpdate> gen_files_update() {
   return rc::gen::exec([] {
-    auto* fds = at<std::int32_t>(any_address());
+    auto* fds = fake_ptr<std::int32_t>(any_address());
     const std::uint32_t count = *rc::gen::inRange<std::uint32_t>(1, 1u << 20);
     if (*rc::gen::arbitrary<bool>()) return op::FilesUpdate::alloc(fds, count);
     return op::FilesUpdate(fds, count, any_u32());
@@ -215,12 +207,7 @@ rc::Gen<op::FilesUpdate> gen_files_update() {
 
 // ---- round trip, canonical, invariants for every builder ----
 
-#define RINGKIT_FS_PROPS(Name, gen, implied)                                          \
-  RC_GTEST_PROP(OpFsProp, Name##RoundTrip, ()) { testing::check_round_trip(*gen()); } \
-  RC_GTEST_PROP(OpFsProp, Name##Canonical, (std::size_t byte, std::uint8_t value)) {  \
-    testing::check_canonical(*gen(), byte, value);                                    \
-  }                                                                                   \
-  RC_GTEST_PROP(OpFsProp, Name##Invariants, ()) { testing::check_invariants(*gen(), implied); }
+#define RINGKIT_FS_PROPS(Name, gen, implied) RINGKIT_BUILDER_PROPS(OpFsProp, Name, gen(), implied)
 
 constexpr std::uint8_t fixed = abi::sqe_flag::fixed_file;
 
@@ -256,31 +243,33 @@ RC_GTEST_PROP(OpFsProp, OpenatMatchesLiburing,
               (std::int32_t dfd, std::uint64_t path, std::int32_t flags, std::uint32_t mode,
                bool direct, std::uint32_t slot)) {
   io_uring_sqe expected{};
-  auto b = op::Openat(Fd{dfd}, at<const char>(path), static_cast<std::uint32_t>(flags)).mode(mode);
+  auto b =
+      op::Openat(Fd{dfd}, fake_ptr<const char>(path), static_cast<std::uint32_t>(flags)).mode(mode);
   if (direct) {
     flags = static_cast<std::int32_t>(static_cast<std::uint32_t>(flags) & ~o_cloexec);
-    b = op::Openat(Fd{dfd}, at<const char>(path), static_cast<std::uint32_t>(flags))
+    b = op::Openat(Fd{dfd}, fake_ptr<const char>(path), static_cast<std::uint32_t>(flags))
             .mode(mode)
             .dest(DestSlot::slot(slot));
-    io_uring_prep_openat_direct(&expected, dfd, at<const char>(path), flags, mode, slot);
+    io_uring_prep_openat_direct(&expected, dfd, fake_ptr<const char>(path), flags, mode, slot);
   } else {
-    io_uring_prep_openat(&expected, dfd, at<const char>(path), flags, mode);
+    io_uring_prep_openat(&expected, dfd, fake_ptr<const char>(path), flags, mode);
   }
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, Openat2MatchesLiburing,
               (std::int32_t dfd, std::uint64_t path, std::uint64_t how, bool direct,
                std::uint32_t slot)) {
   io_uring_sqe expected{};
-  auto b = op::Openat2(Fd{dfd}, at<const char>(path), at<const open_how>(how));
+  auto b = op::Openat2(Fd{dfd}, fake_ptr<const char>(path), fake_ptr<const open_how>(how));
   if (direct) {
     b.dest(DestSlot::slot(slot));
-    io_uring_prep_openat2_direct(&expected, dfd, at<const char>(path), at<open_how>(how), slot);
+    io_uring_prep_openat2_direct(&expected, dfd, fake_ptr<const char>(path),
+                                 fake_ptr<open_how>(how), slot);
   } else {
-    io_uring_prep_openat2(&expected, dfd, at<const char>(path), at<open_how>(how));
+    io_uring_prep_openat2(&expected, dfd, fake_ptr<const char>(path), fake_ptr<open_how>(how));
   }
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, CloseMatchesLiburing, (std::int32_t fd, bool direct, std::uint32_t slot)) {
@@ -293,65 +282,69 @@ RC_GTEST_PROP(OpFsProp, CloseMatchesLiburing, (std::int32_t fd, bool direct, std
     io_uring_prep_close(&expected, fd);
     actual = op::Close(Fd{fd}).build();
   }
-  RC_ASSERT(testing::sqe_diff(actual, testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(actual, expected);
 }
 
 RC_GTEST_PROP(OpFsProp, StatxMatchesLiburing,
               (std::int32_t dfd, std::uint64_t path, std::int32_t flags, std::uint32_t mask,
                std::uint64_t buf)) {
   io_uring_sqe expected{};
-  io_uring_prep_statx(&expected, dfd, at<const char>(path), flags, mask, at<struct statx>(buf));
-  const auto b = op::Statx(Fd{dfd}, at<const char>(path), static_cast<std::uint32_t>(flags), mask,
-                           at<struct statx>(buf));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  io_uring_prep_statx(&expected, dfd, fake_ptr<const char>(path), flags, mask,
+                      fake_ptr<struct statx>(buf));
+  const auto b = op::Statx(Fd{dfd}, fake_ptr<const char>(path), static_cast<std::uint32_t>(flags),
+                           mask, fake_ptr<struct statx>(buf));
+  testing::check_same_bytes(b.build(), expected);
+}
+
+// RENAMEAT and LINKAT: (old dir, old path, new dir, new path), flags, against `prep`.
+template <class B, class Prep, class Flags>
+void check_two_paths(Prep prep, std::int32_t olddfd, std::uint64_t oldp, std::int32_t newdfd,
+                     std::uint64_t newp, Flags flags) {
+  io_uring_sqe expected{};
+  prep(&expected, olddfd, fake_ptr<const char>(oldp), newdfd, fake_ptr<const char>(newp), flags);
+  const auto b = B(Fd{olddfd}, fake_ptr<const char>(oldp), Fd{newdfd}, fake_ptr<const char>(newp))
+                     .flags(static_cast<std::uint32_t>(flags));
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, RenameatMatchesLiburing,
               (std::int32_t olddfd, std::uint64_t oldp, std::int32_t newdfd, std::uint64_t newp,
                std::uint32_t flags)) {
-  io_uring_sqe expected{};
-  io_uring_prep_renameat(&expected, olddfd, at<const char>(oldp), newdfd, at<const char>(newp),
-                         flags);
-  const auto b =
-      op::Renameat(Fd{olddfd}, at<const char>(oldp), Fd{newdfd}, at<const char>(newp)).flags(flags);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  check_two_paths<op::Renameat>(io_uring_prep_renameat, olddfd, oldp, newdfd, newp, flags);
 }
 
 RC_GTEST_PROP(OpFsProp, UnlinkatMatchesLiburing,
               (std::int32_t dfd, std::uint64_t path, bool removedir)) {
   const int flags = removedir ? AT_REMOVEDIR : 0;
   io_uring_sqe expected{};
-  io_uring_prep_unlinkat(&expected, dfd, at<const char>(path), flags);
+  io_uring_prep_unlinkat(&expected, dfd, fake_ptr<const char>(path), flags);
   const auto b =
-      op::Unlinkat(Fd{dfd}, at<const char>(path)).flags(static_cast<std::uint32_t>(flags));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+      op::Unlinkat(Fd{dfd}, fake_ptr<const char>(path)).flags(static_cast<std::uint32_t>(flags));
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, MkdiratMatchesLiburing,
               (std::int32_t dfd, std::uint64_t path, std::uint32_t mode)) {
   io_uring_sqe expected{};
-  io_uring_prep_mkdirat(&expected, dfd, at<const char>(path), mode);
-  const auto b = op::Mkdirat(Fd{dfd}, at<const char>(path), mode);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  io_uring_prep_mkdirat(&expected, dfd, fake_ptr<const char>(path), mode);
+  const auto b = op::Mkdirat(Fd{dfd}, fake_ptr<const char>(path), mode);
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, SymlinkatMatchesLiburing,
               (std::uint64_t target, std::int32_t newdfd, std::uint64_t linkpath)) {
   io_uring_sqe expected{};
-  io_uring_prep_symlinkat(&expected, at<const char>(target), newdfd, at<const char>(linkpath));
-  const auto b = op::Symlinkat(at<const char>(target), Fd{newdfd}, at<const char>(linkpath));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  io_uring_prep_symlinkat(&expected, fake_ptr<const char>(target), newdfd,
+                          fake_ptr<const char>(linkpath));
+  const auto b =
+      op::Symlinkat(fake_ptr<const char>(target), Fd{newdfd}, fake_ptr<const char>(linkpath));
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, LinkatMatchesLiburing,
               (std::int32_t olddfd, std::uint64_t oldp, std::int32_t newdfd, std::uint64_t newp,
                std::int32_t flags)) {
-  io_uring_sqe expected{};
-  io_uring_prep_linkat(&expected, olddfd, at<const char>(oldp), newdfd, at<const char>(newp),
-                       flags);
-  const auto b = op::Linkat(Fd{olddfd}, at<const char>(oldp), Fd{newdfd}, at<const char>(newp))
-                     .flags(static_cast<std::uint32_t>(flags));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  check_two_paths<op::Linkat>(io_uring_prep_linkat, olddfd, oldp, newdfd, newp, flags);
 }
 
 RC_GTEST_PROP(OpFsProp, FsetxattrMatchesLiburing,
@@ -359,46 +352,48 @@ RC_GTEST_PROP(OpFsProp, FsetxattrMatchesLiburing,
                std::uint32_t len)) {
   const int flags = *rc::gen::inRange(0, 4);
   io_uring_sqe expected{};
-  io_uring_prep_fsetxattr(&expected, fd, at<const char>(name), at<const char>(value), flags, len);
+  io_uring_prep_fsetxattr(&expected, fd, fake_ptr<const char>(name), fake_ptr<const char>(value),
+                          flags, len);
   if (fixed_file) io_uring_sqe_set_flags(&expected, IOSQE_FIXED_FILE);
   const FileRef file =
       fixed_file ? FileRef(FixedFile{static_cast<std::uint32_t>(fd)}) : FileRef(Fd{fd});
-  const auto b = op::Fsetxattr(file, at<const char>(name), at<const void>(value), len)
+  const auto b = op::Fsetxattr(file, fake_ptr<const char>(name), fake_ptr<const void>(value), len)
                      .flags(static_cast<std::uint32_t>(flags));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, SetxattrMatchesLiburing,
               (std::uint64_t path, std::uint64_t name, std::uint64_t value, std::uint32_t len)) {
   const int flags = *rc::gen::inRange(0, 4);
   io_uring_sqe expected{};
-  io_uring_prep_setxattr(&expected, at<const char>(name), at<const char>(value),
-                         at<const char>(path), flags, len);
-  const auto b =
-      op::Setxattr(at<const char>(path), at<const char>(name), at<const void>(value), len)
-          .flags(static_cast<std::uint32_t>(flags));
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  io_uring_prep_setxattr(&expected, fake_ptr<const char>(name), fake_ptr<const char>(value),
+                         fake_ptr<const char>(path), flags, len);
+  const auto b = op::Setxattr(fake_ptr<const char>(path), fake_ptr<const char>(name),
+                              fake_ptr<const void>(value), len)
+                     .flags(static_cast<std::uint32_t>(flags));
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, FgetxattrMatchesLiburing,
               (std::int32_t fd, bool fixed_file, std::uint64_t name, std::uint64_t value,
                std::uint32_t len)) {
   io_uring_sqe expected{};
-  io_uring_prep_fgetxattr(&expected, fd, at<const char>(name), at<char>(value), len);
+  io_uring_prep_fgetxattr(&expected, fd, fake_ptr<const char>(name), fake_ptr<char>(value), len);
   if (fixed_file) io_uring_sqe_set_flags(&expected, IOSQE_FIXED_FILE);
   const FileRef file =
       fixed_file ? FileRef(FixedFile{static_cast<std::uint32_t>(fd)}) : FileRef(Fd{fd});
-  const auto b = op::Fgetxattr(file, at<const char>(name), at<void>(value), len);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  const auto b = op::Fgetxattr(file, fake_ptr<const char>(name), fake_ptr<void>(value), len);
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, GetxattrMatchesLiburing,
               (std::uint64_t path, std::uint64_t name, std::uint64_t value, std::uint32_t len)) {
   io_uring_sqe expected{};
-  io_uring_prep_getxattr(&expected, at<const char>(name), at<char>(value), at<const char>(path),
-                         len);
-  const auto b = op::Getxattr(at<const char>(path), at<const char>(name), at<void>(value), len);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  io_uring_prep_getxattr(&expected, fake_ptr<const char>(name), fake_ptr<char>(value),
+                         fake_ptr<const char>(path), len);
+  const auto b = op::Getxattr(fake_ptr<const char>(path), fake_ptr<const char>(name),
+                              fake_ptr<void>(value), len);
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, SpliceMatchesLiburing,
@@ -414,7 +409,7 @@ RC_GTEST_PROP(OpFsProp, SpliceMatchesLiburing,
   const FileRef out =
       out_fixed ? FileRef(FixedFile{static_cast<std::uint32_t>(fd_out)}) : FileRef(Fd{fd_out});
   const auto b = op::Splice(in, out, nbytes).off_in(off_in).off_out(off_out).flags(flags);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, TeeMatchesLiburing,
@@ -430,22 +425,22 @@ RC_GTEST_PROP(OpFsProp, TeeMatchesLiburing,
   const FileRef out =
       out_fixed ? FileRef(FixedFile{static_cast<std::uint32_t>(fd_out)}) : FileRef(Fd{fd_out});
   const auto b = op::Tee(in, out, nbytes).flags(flags);
-  RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(b.build(), expected);
 }
 
 RC_GTEST_PROP(OpFsProp, FilesUpdateMatchesLiburing,
               (std::uint64_t fds, std::uint32_t nr, std::int32_t offset, bool alloc)) {
   io_uring_sqe expected{};
   if (alloc) {
-    io_uring_prep_files_update(&expected, at<int>(fds), nr,
+    io_uring_prep_files_update(&expected, fake_ptr<int>(fds), nr,
                                static_cast<int>(IORING_FILE_INDEX_ALLOC));
-    RC_ASSERT(testing::sqe_diff(op::FilesUpdate::alloc(at<std::int32_t>(fds), nr).build(),
-                                testing::as_sqe(expected))
-                  .empty());
+    testing::check_same_bytes(op::FilesUpdate::alloc(fake_ptr<std::int32_t>(fds), nr).build(),
+                              expected);
   } else {
-    io_uring_prep_files_update(&expected, at<int>(fds), nr, offset);
-    const auto b = op::FilesUpdate(at<std::int32_t>(fds), nr, static_cast<std::uint32_t>(offset));
-    RC_ASSERT(testing::sqe_diff(b.build(), testing::as_sqe(expected)).empty());
+    io_uring_prep_files_update(&expected, fake_ptr<int>(fds), nr, offset);
+    const auto b =
+        op::FilesUpdate(fake_ptr<std::int32_t>(fds), nr, static_cast<std::uint32_t>(offset));
+    testing::check_same_bytes(b.build(), expected);
   }
 }
 

@@ -25,10 +25,7 @@ using op::FileRef;
 constexpr std::uint8_t fixed_only = abi::sqe_flag::fixed_file;
 constexpr std::uint8_t fixed_or_select = abi::sqe_flag::fixed_file | abi::sqe_flag::buffer_select;
 
-template <class T>
-T* ptr(std::uint64_t address) {
-  return static_cast<T*>(op::pointer_from(address));
-}
+using testing::fake_ptr;
 
 // A file as the generators pick it: a descriptor, or a registered slot.
 struct GenFile {
@@ -66,7 +63,7 @@ std::uint64_t gen_nonzero_address() { return *rc::gen::nonZero<std::uint64_t>();
 
 rc::Gen<op::Sendmsg> gen_sendmsg() {
   return rc::gen::exec([] {
-    op::Sendmsg b(gen_file().ref(), ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>()));
+    op::Sendmsg b(gen_file().ref(), fake_ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>()));
     b.msg_flags(*rc::gen::arbitrary<std::uint32_t>());
     if (*rc::gen::arbitrary<bool>()) b.poll_first();
     return b;
@@ -76,7 +73,7 @@ rc::Gen<op::Sendmsg> gen_sendmsg() {
 rc::Gen<op::Recvmsg> gen_recvmsg() {
   return rc::gen::exec([] {
     const FileRef f = gen_file().ref();
-    auto* msg = ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>());
+    auto* msg = fake_ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>());
     const BufGroup g{*rc::gen::arbitrary<std::uint16_t>()};
     const int kind = *rc::gen::inRange(0, 3);
     op::Recvmsg b = kind == 0   ? op::Recvmsg(f, msg)
@@ -90,7 +87,7 @@ rc::Gen<op::Recvmsg> gen_recvmsg() {
 
 rc::Gen<op::SendmsgZc> gen_sendmsg_zc() {
   return rc::gen::exec([] {
-    op::SendmsgZc b(gen_file().ref(), ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>()));
+    op::SendmsgZc b(gen_file().ref(), fake_ptr<msghdr>(*rc::gen::arbitrary<std::uint64_t>()));
     b.msg_flags(*rc::gen::arbitrary<std::uint32_t>());
     if (*rc::gen::arbitrary<bool>()) b.poll_first();
     if (*rc::gen::arbitrary<bool>()) b.report_usage();
@@ -106,11 +103,11 @@ rc::Gen<op::Send> gen_send() {
     op::Send b =
         *rc::gen::arbitrary<bool>()
             ? op::Send::select_buffer(f, BufGroup{*rc::gen::arbitrary<std::uint16_t>()}, len)
-            : op::Send(f, ptr<const void>(*rc::gen::arbitrary<std::uint64_t>()), len);
+            : op::Send(f, fake_ptr<const void>(*rc::gen::arbitrary<std::uint64_t>()), len);
     b.msg_flags(*rc::gen::arbitrary<std::uint32_t>());
     if (*rc::gen::arbitrary<bool>()) b.poll_first();
     if (*rc::gen::arbitrary<bool>()) {
-      b.to(ptr<const sockaddr>(gen_nonzero_address()), *rc::gen::arbitrary<std::uint16_t>());
+      b.to(fake_ptr<const sockaddr>(gen_nonzero_address()), *rc::gen::arbitrary<std::uint16_t>());
     }
     return b;
   });
@@ -122,7 +119,7 @@ rc::Gen<op::Recv> gen_recv() {
     const auto len = *rc::gen::arbitrary<std::uint32_t>();
     const BufGroup g{*rc::gen::arbitrary<std::uint16_t>()};
     const int kind = *rc::gen::inRange(0, 3);
-    op::Recv b = kind == 0   ? op::Recv(f, ptr<void>(*rc::gen::arbitrary<std::uint64_t>()), len)
+    op::Recv b = kind == 0 ? op::Recv(f, fake_ptr<void>(*rc::gen::arbitrary<std::uint64_t>()), len)
                  : kind == 1 ? op::Recv::select_buffer(f, g, len)
                              : op::Recv::multishot(f, g, len);
     b.msg_flags(kind == 2 ? gen_msg_flags_no_waitall() : *rc::gen::arbitrary<std::uint32_t>());
@@ -136,14 +133,14 @@ rc::Gen<op::Recv> gen_recv() {
 
 rc::Gen<op::SendZc> gen_send_zc() {
   return rc::gen::exec([] {
-    op::SendZc b(gen_file().ref(), ptr<const void>(*rc::gen::arbitrary<std::uint64_t>()),
+    op::SendZc b(gen_file().ref(), fake_ptr<const void>(*rc::gen::arbitrary<std::uint64_t>()),
                  *rc::gen::arbitrary<std::uint32_t>());
     b.msg_flags(*rc::gen::arbitrary<std::uint32_t>());
     if (*rc::gen::arbitrary<bool>()) b.poll_first();
     if (*rc::gen::arbitrary<bool>()) b.report_usage();
     if (*rc::gen::arbitrary<bool>()) b.fixed_buffer(BufIndex{*rc::gen::arbitrary<std::uint16_t>()});
     if (*rc::gen::arbitrary<bool>()) {
-      b.to(ptr<const sockaddr>(gen_nonzero_address()), *rc::gen::arbitrary<std::uint16_t>());
+      b.to(fake_ptr<const sockaddr>(gen_nonzero_address()), *rc::gen::arbitrary<std::uint16_t>());
     }
     return b;
   });
@@ -168,8 +165,8 @@ std::uint32_t gen_accept_flags(bool direct) {
 rc::Gen<op::Accept> gen_accept() {
   return rc::gen::exec([] {
     const FileRef f = gen_file().ref();
-    auto* addr = ptr<sockaddr>(*rc::gen::arbitrary<std::uint64_t>());
-    auto* addrlen = ptr<socklen_t>(*rc::gen::arbitrary<std::uint64_t>());
+    auto* addr = fake_ptr<sockaddr>(*rc::gen::arbitrary<std::uint64_t>());
+    auto* addrlen = fake_ptr<socklen_t>(*rc::gen::arbitrary<std::uint64_t>());
     const int kind = *rc::gen::inRange(0, 4);
     op::Accept b = kind == 0   ? op::Accept(f, addr, addrlen)
                    : kind == 1 ? op::Accept::multishot(f, addr, addrlen)
@@ -185,14 +182,16 @@ rc::Gen<op::Accept> gen_accept() {
 
 rc::Gen<op::Connect> gen_connect() {
   return rc::gen::exec([] {
-    return op::Connect(gen_file().ref(), ptr<const sockaddr>(*rc::gen::arbitrary<std::uint64_t>()),
+    return op::Connect(gen_file().ref(),
+                       fake_ptr<const sockaddr>(*rc::gen::arbitrary<std::uint64_t>()),
                        *rc::gen::arbitrary<std::uint32_t>());
   });
 }
 
 rc::Gen<op::Bind> gen_bind() {
   return rc::gen::exec([] {
-    return op::Bind(gen_file().ref(), ptr<const sockaddr>(*rc::gen::arbitrary<std::uint64_t>()),
+    return op::Bind(gen_file().ref(),
+                    fake_ptr<const sockaddr>(*rc::gen::arbitrary<std::uint64_t>()),
                     *rc::gen::arbitrary<std::uint32_t>());
   });
 }
@@ -235,9 +234,9 @@ rc::Gen<op::UringCmd> gen_uring_cmd() {
       case 1:
         return op::UringCmd::siocoutq(f);
       case 2:
-        return op::UringCmd::getsockopt(f, level, name, ptr<void>(optval), optlen);
+        return op::UringCmd::getsockopt(f, level, name, fake_ptr<void>(optval), optlen);
       case 3:
-        return op::UringCmd::setsockopt(f, level, name, ptr<const void>(optval), optlen);
+        return op::UringCmd::setsockopt(f, level, name, fake_ptr<const void>(optval), optlen);
       default:
         return op::UringCmd::tx_timestamp(f);
     }
@@ -246,12 +245,7 @@ rc::Gen<op::UringCmd> gen_uring_cmd() {
 
 // ---- round trip, canonical, invariants ------------------------------------------------------
 
-#define RINGKIT_NET_PROPS(Name, gen, implied)                                          \
-  RC_GTEST_PROP(OpNetProp, Name##RoundTrip, ()) { testing::check_round_trip(*gen()); } \
-  RC_GTEST_PROP(OpNetProp, Name##Canonical, (std::size_t byte, std::uint8_t value)) {  \
-    testing::check_canonical(*gen(), byte, value);                                     \
-  }                                                                                    \
-  RC_GTEST_PROP(OpNetProp, Name##Invariants, ()) { testing::check_invariants(*gen(), implied); }
+#define RINGKIT_NET_PROPS(Name, gen, implied) RINGKIT_BUILDER_PROPS(OpNetProp, Name, gen(), implied)
 
 RINGKIT_NET_PROPS(Sendmsg, gen_sendmsg, fixed_only)
 RINGKIT_NET_PROPS(Recvmsg, gen_recvmsg, fixed_or_select)
@@ -277,53 +271,48 @@ io_uring_sqe blank() {
   return sqe;
 }
 
-void assert_same(const abi::Sqe& ours, const io_uring_sqe& theirs) {
-  const std::string diff = testing::sqe_diff(ours, testing::as_sqe(theirs));
-  RC_ASSERT(diff.empty());
-}
-
 RC_GTEST_PROP(OpNetOracle, Sendmsg, (std::uint64_t msg, unsigned flags, bool poll_first)) {
   const GenFile f = gen_file();
-  op::Sendmsg b(f.ref(), ptr<msghdr>(msg));
+  op::Sendmsg b(f.ref(), fake_ptr<msghdr>(msg));
   b.msg_flags(flags);
   if (poll_first) b.poll_first();
   io_uring_sqe s = blank();
-  io_uring_prep_sendmsg(&s, f.raw(), ptr<msghdr>(msg), flags);
+  io_uring_prep_sendmsg(&s, f.raw(), fake_ptr<msghdr>(msg), flags);
   set_file(s, f);
   if (poll_first) s.ioprio |= IORING_RECVSEND_POLL_FIRST;
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Recvmsg, (std::uint64_t msg, std::uint16_t group, int kind_raw)) {
   const GenFile f = gen_file();
   const int kind = (kind_raw & 0x7fffffff) % 3;
   const unsigned flags = gen_msg_flags_no_waitall();
-  op::Recvmsg b = kind == 0   ? op::Recvmsg(f.ref(), ptr<msghdr>(msg))
-                  : kind == 1 ? op::Recvmsg::select_buffer(f.ref(), ptr<msghdr>(msg), {group})
-                              : op::Recvmsg::multishot(f.ref(), ptr<msghdr>(msg), {group});
+  op::Recvmsg b = kind == 0   ? op::Recvmsg(f.ref(), fake_ptr<msghdr>(msg))
+                  : kind == 1 ? op::Recvmsg::select_buffer(f.ref(), fake_ptr<msghdr>(msg), {group})
+                              : op::Recvmsg::multishot(f.ref(), fake_ptr<msghdr>(msg), {group});
   b.msg_flags(flags);
   io_uring_sqe s = blank();
   if (kind == 2) {
-    io_uring_prep_recvmsg_multishot(&s, f.raw(), ptr<msghdr>(msg), flags);
+    io_uring_prep_recvmsg_multishot(&s, f.raw(), fake_ptr<msghdr>(msg), flags);
   } else {
-    io_uring_prep_recvmsg(&s, f.raw(), ptr<msghdr>(msg), flags);
+    io_uring_prep_recvmsg(&s, f.raw(), fake_ptr<msghdr>(msg), flags);
   }
   set_file(s, f);
   if (kind != 0) {
     s.flags |= IOSQE_BUFFER_SELECT;
     s.buf_group = group;
   }
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, SendmsgZc, (std::uint64_t msg, unsigned flags)) {
   const GenFile f = gen_file();
-  op::SendmsgZc b(f.ref(), ptr<msghdr>(msg));
+  op::SendmsgZc b(f.ref(), fake_ptr<msghdr>(msg));
   b.msg_flags(flags);
   io_uring_sqe s = blank();
-  io_uring_prep_sendmsg_zc(&s, f.raw(), ptr<msghdr>(msg), flags);
+  io_uring_prep_sendmsg_zc(&s, f.raw(), fake_ptr<msghdr>(msg), flags);
   set_file(s, f);
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Send, (std::uint64_t buf, std::uint32_t len, int flags, bool select)) {
@@ -333,18 +322,18 @@ RC_GTEST_PROP(OpNetOracle, Send, (std::uint64_t buf, std::uint32_t len, int flag
   const std::uint64_t dest = gen_nonzero_address();
   const auto dest_len = *rc::gen::arbitrary<std::uint16_t>();
   op::Send b = select ? op::Send::select_buffer(f.ref(), {group}, len)
-                      : op::Send(f.ref(), ptr<const void>(buf), len);
+                      : op::Send(f.ref(), fake_ptr<const void>(buf), len);
   b.msg_flags(static_cast<std::uint32_t>(flags));
-  if (to) b.to(ptr<const sockaddr>(dest), dest_len);
+  if (to) b.to(fake_ptr<const sockaddr>(dest), dest_len);
   io_uring_sqe s = blank();
-  io_uring_prep_send(&s, f.raw(), select ? nullptr : ptr<const void>(buf), len, flags);
-  if (to) io_uring_prep_send_set_addr(&s, ptr<const sockaddr>(dest), dest_len);
+  io_uring_prep_send(&s, f.raw(), select ? nullptr : fake_ptr<const void>(buf), len, flags);
+  if (to) io_uring_prep_send_set_addr(&s, fake_ptr<const sockaddr>(dest), dest_len);
   set_file(s, f);
   if (select) {
     s.flags |= IOSQE_BUFFER_SELECT;
     s.buf_group = group;
   }
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Recv, (std::uint64_t buf, std::uint32_t len, int kind_raw)) {
@@ -352,7 +341,7 @@ RC_GTEST_PROP(OpNetOracle, Recv, (std::uint64_t buf, std::uint32_t len, int kind
   const int kind = (kind_raw & 0x7fffffff) % 3;
   const std::uint16_t group = *rc::gen::arbitrary<std::uint16_t>();
   const int flags = static_cast<int>(gen_msg_flags_no_waitall());
-  op::Recv b = kind == 0   ? op::Recv(f.ref(), ptr<void>(buf), len)
+  op::Recv b = kind == 0   ? op::Recv(f.ref(), fake_ptr<void>(buf), len)
                : kind == 1 ? op::Recv::select_buffer(f.ref(), {group}, len)
                            : op::Recv::multishot(f.ref(), {group}, len);
   b.msg_flags(static_cast<std::uint32_t>(flags));
@@ -360,14 +349,14 @@ RC_GTEST_PROP(OpNetOracle, Recv, (std::uint64_t buf, std::uint32_t len, int kind
   if (kind == 2) {
     io_uring_prep_recv_multishot(&s, f.raw(), nullptr, len, flags);
   } else {
-    io_uring_prep_recv(&s, f.raw(), kind == 0 ? ptr<void>(buf) : nullptr, len, flags);
+    io_uring_prep_recv(&s, f.raw(), kind == 0 ? fake_ptr<void>(buf) : nullptr, len, flags);
   }
   set_file(s, f);
   if (kind != 0) {
     s.flags |= IOSQE_BUFFER_SELECT;
     s.buf_group = group;
   }
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, SendZc,
@@ -377,22 +366,23 @@ RC_GTEST_PROP(OpNetOracle, SendZc,
   const bool to = *rc::gen::arbitrary<bool>();
   const std::uint64_t dest = gen_nonzero_address();
   const auto dest_len = *rc::gen::arbitrary<std::uint16_t>();
-  op::SendZc b(f.ref(), ptr<const void>(buf), len);
+  op::SendZc b(f.ref(), fake_ptr<const void>(buf), len);
   b.msg_flags(static_cast<std::uint32_t>(flags));
   if (report) b.report_usage();
   if (fixed) b.fixed_buffer(BufIndex{index});
-  if (to) b.to(ptr<const sockaddr>(dest), dest_len);
+  if (to) b.to(fake_ptr<const sockaddr>(dest), dest_len);
   // IORING_SEND_ZC_REPORT_USAGE (1U << 3): 2.3's helper takes it, its header does not name it.
   const unsigned zc_flags = report ? (1u << 3) : 0u;
   io_uring_sqe s = blank();
   if (fixed) {
-    io_uring_prep_send_zc_fixed(&s, f.raw(), ptr<const void>(buf), len, flags, zc_flags, index);
+    io_uring_prep_send_zc_fixed(&s, f.raw(), fake_ptr<const void>(buf), len, flags, zc_flags,
+                                index);
   } else {
-    io_uring_prep_send_zc(&s, f.raw(), ptr<const void>(buf), len, flags, zc_flags);
+    io_uring_prep_send_zc(&s, f.raw(), fake_ptr<const void>(buf), len, flags, zc_flags);
   }
-  if (to) io_uring_prep_send_set_addr(&s, ptr<const sockaddr>(dest), dest_len);
+  if (to) io_uring_prep_send_set_addr(&s, fake_ptr<const sockaddr>(dest), dest_len);
   set_file(s, f);
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Accept, (std::uint64_t addr, std::uint64_t addrlen, int kind_raw)) {
@@ -401,8 +391,8 @@ RC_GTEST_PROP(OpNetOracle, Accept, (std::uint64_t addr, std::uint64_t addrlen, i
   const bool alloc = *rc::gen::arbitrary<bool>();
   const std::uint32_t index = *rc::gen::inRange<std::uint32_t>(0, 0xfffffffeu);
   const std::uint32_t flags = gen_accept_flags(kind >= 2);
-  auto* a = ptr<sockaddr>(addr);
-  auto* l = ptr<socklen_t>(addrlen);
+  auto* a = fake_ptr<sockaddr>(addr);
+  auto* l = fake_ptr<socklen_t>(addrlen);
   op::Accept b = kind == 0   ? op::Accept(f.ref(), a, l)
                  : kind == 1 ? op::Accept::multishot(f.ref(), a, l)
                  : kind == 2 ? op::Accept::direct(f.ref(), a, l,
@@ -426,15 +416,16 @@ RC_GTEST_PROP(OpNetOracle, Accept, (std::uint64_t addr, std::uint64_t addrlen, i
       io_uring_prep_multishot_accept_direct(&s, f.raw(), a, l, iflags);
   }
   set_file(s, f);
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Connect, (std::uint64_t addr, std::uint32_t addrlen)) {
   const GenFile f = gen_file();
   io_uring_sqe s = blank();
-  io_uring_prep_connect(&s, f.raw(), ptr<const sockaddr>(addr), addrlen);
+  io_uring_prep_connect(&s, f.raw(), fake_ptr<const sockaddr>(addr), addrlen);
   set_file(s, f);
-  assert_same(op::Connect(f.ref(), ptr<const sockaddr>(addr), addrlen).build(), s);
+  testing::check_same_bytes(op::Connect(f.ref(), fake_ptr<const sockaddr>(addr), addrlen).build(),
+                            s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Shutdown, (int how)) {
@@ -442,7 +433,7 @@ RC_GTEST_PROP(OpNetOracle, Shutdown, (int how)) {
   io_uring_sqe s = blank();
   io_uring_prep_shutdown(&s, f.raw(), how);
   set_file(s, f);
-  assert_same(op::Shutdown(f.ref(), how).build(), s);
+  testing::check_same_bytes(op::Shutdown(f.ref(), how).build(), s);
 }
 
 RC_GTEST_PROP(OpNetOracle, Socket, (int domain, int protocol, int kind_raw)) {
@@ -460,7 +451,7 @@ RC_GTEST_PROP(OpNetOracle, Socket, (int domain, int protocol, int kind_raw)) {
     b = op::Socket::direct(domain, type, protocol, DestSlot::alloc());
     io_uring_prep_socket_direct_alloc(&s, domain, type, protocol, 0);
   }
-  assert_same(b.build(), s);
+  testing::check_same_bytes(b.build(), s);
 }
 
 // Negative socket types sign-extend into off, as liburing's int-to-__u64 conversion does.

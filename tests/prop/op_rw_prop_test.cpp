@@ -41,21 +41,12 @@ using op::WritevFixed;
 constexpr std::uint8_t fixed = abi::sqe_flag::fixed_file;
 constexpr std::uint8_t select = abi::sqe_flag::buffer_select;
 
-void* ptr(std::uint64_t address) {
-  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(address));
-}
-const iovec* iov(std::uint64_t address) { return static_cast<const iovec*>(ptr(address)); }
+using testing::fake_ptr;
+const iovec* iov(std::uint64_t address) { return fake_ptr<const iovec>(address); }
 
 const abi::AttrPi pi_attr{};
 
-rc::Gen<FileRef> gen_file() {
-  return rc::gen::apply(
-      [](bool is_fixed, std::int32_t fd) -> FileRef {
-        if (is_fixed) return FixedFile{static_cast<std::uint32_t>(fd)};
-        return Fd{fd};
-      },
-      rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::int32_t>());
-}
+using testing::gen_file;
 
 // The optional fields every read/write builder shares.
 struct RwExtras {
@@ -89,9 +80,9 @@ rc::Gen<Read> gen_read() {
   return rc::gen::apply(
       [](FileRef f, bool sel, std::uint64_t addr, std::uint32_t len, std::uint64_t off,
          std::uint16_t group, RwExtras x) {
-        return with_extras(
-            sel ? Read::select_buffer(f, BufGroup{group}, len, off) : Read(f, ptr(addr), len, off),
-            x);
+        return with_extras(sel ? Read::select_buffer(f, BufGroup{group}, len, off)
+                               : Read(f, fake_ptr(addr), len, off),
+                           x);
       },
       gen_file(), rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::uint64_t>(),
       rc::gen::arbitrary<std::uint32_t>(), rc::gen::arbitrary<std::uint64_t>(),
@@ -99,11 +90,12 @@ rc::Gen<Read> gen_read() {
 }
 
 rc::Gen<Write> gen_write() {
-  return rc::gen::apply([](FileRef f, std::uint64_t addr, std::uint32_t len, std::uint64_t off,
-                           RwExtras x) { return with_extras(Write(f, ptr(addr), len, off), x); },
-                        gen_file(), rc::gen::arbitrary<std::uint64_t>(),
-                        rc::gen::arbitrary<std::uint32_t>(), rc::gen::arbitrary<std::uint64_t>(),
-                        gen_extras());
+  return rc::gen::apply(
+      [](FileRef f, std::uint64_t addr, std::uint32_t len, std::uint64_t off, RwExtras x) {
+        return with_extras(Write(f, fake_ptr(addr), len, off), x);
+      },
+      gen_file(), rc::gen::arbitrary<std::uint64_t>(), rc::gen::arbitrary<std::uint32_t>(),
+      rc::gen::arbitrary<std::uint64_t>(), gen_extras());
 }
 
 rc::Gen<Readv> gen_readv() {
@@ -133,7 +125,7 @@ rc::Gen<B> gen_fixed() {
   return rc::gen::apply(
       [](FileRef f, std::uint64_t addr, std::uint32_t n, std::uint64_t off, std::uint16_t index,
          RwExtras x) {
-        return with_extras(B(f, static_cast<P>(ptr(addr)), n, off, BufIndex{index}), x);
+        return with_extras(B(f, static_cast<P>(fake_ptr(addr)), n, off, BufIndex{index}), x);
       },
       gen_file(), rc::gen::arbitrary<std::uint64_t>(), rc::gen::arbitrary<std::uint32_t>(),
       rc::gen::arbitrary<std::uint64_t>(), rc::gen::arbitrary<std::uint16_t>(), gen_extras());
@@ -195,7 +187,7 @@ rc::Gen<Fadvise> gen_fadvise() {
 
 rc::Gen<Madvise> gen_madvise() {
   return rc::gen::apply([](std::uint64_t addr, std::uint64_t len,
-                           std::uint32_t advice) { return Madvise(ptr(addr), len, advice); },
+                           std::uint32_t advice) { return Madvise(fake_ptr(addr), len, advice); },
                         rc::gen::arbitrary<std::uint64_t>(), gen_advise_length(),
                         rc::gen::arbitrary<std::uint32_t>());
 }
@@ -207,12 +199,7 @@ rc::Gen<Ftruncate> gen_ftruncate() {
 
 // ---- round trip, canonical, invariants for every builder ----
 
-#define RINGKIT_RW_PROPS(Name, gen, implied)                                          \
-  RC_GTEST_PROP(OpRwProp, Name##RoundTrip, ()) { testing::check_round_trip(*gen()); } \
-  RC_GTEST_PROP(OpRwProp, Name##Canonical, (std::size_t byte, std::uint8_t value)) {  \
-    testing::check_canonical(*gen(), byte, value);                                    \
-  }                                                                                   \
-  RC_GTEST_PROP(OpRwProp, Name##Invariants, ()) { testing::check_invariants(*gen(), implied); }
+#define RINGKIT_RW_PROPS(Name, gen, implied) RINGKIT_BUILDER_PROPS(OpRwProp, Name, gen(), implied)
 
 RINGKIT_RW_PROPS(Read, gen_read, fixed | select)
 RINGKIT_RW_PROPS(Write, gen_write, fixed)
@@ -234,142 +221,109 @@ RINGKIT_RW_PROPS(Ftruncate, gen_ftruncate, fixed)
 
 // ---- liburing 2.3 as the oracle ----
 
-// liburing takes the raw fd; a fixed file is the same number plus IOSQE_FIXED_FILE.
-void mark_fixed(io_uring_sqe& sqe, const FileRef& f) {
+// What liburing's `prep(sqe, fd, args...)` writes for `f`: liburing takes the raw fd; a fixed
+// file is the same number plus IOSQE_FIXED_FILE.
+template <class... Params, class... Args>
+io_uring_sqe liburing_sqe(void (*prep)(io_uring_sqe*, int, Params...), const FileRef& f,
+                          Args... args) {
+  io_uring_sqe sqe{};
+  prep(&sqe, f.raw(), args...);
   if (f.fixed()) sqe.flags |= IOSQE_FIXED_FILE;
+  return sqe;
+}
+
+// READ, WRITE and their _FIXED forms (`index...`: the registered buffer) against liburing.
+template <class B, class Prep, class... Index>
+void check_one_buffer(Prep prep, std::uint64_t addr, std::uint32_t len, std::uint64_t off,
+                      Index... index) {
+  const FileRef f = *gen_file();
+  testing::check_same_bytes(B(f, fake_ptr(addr), len, off, BufIndex{index}...).build(),
+                            liburing_sqe(prep, f, fake_ptr(addr), len, off, index...));
+}
+
+// READV and WRITEV against liburing's prep_readv / writev, and with RWF_* flags readv2 / writev2.
+template <class B, class Prep, class Prep2>
+void check_vectored(Prep prep, Prep2 prep2, std::uint64_t addr, std::uint32_t n, std::uint64_t off,
+                    std::int32_t flags) {
+  const FileRef f = *gen_file();
+  testing::check_same_bytes(B(f, iov(addr), n, off).build(),
+                            liburing_sqe(prep, f, iov(addr), n, off));
+  testing::check_same_bytes(
+      B(f, iov(addr), n, off).rw_flags(static_cast<std::uint32_t>(flags)).build(),
+      liburing_sqe(prep2, f, iov(addr), n, off, flags));
 }
 
 RC_GTEST_PROP(OpRwProp, ReadMatchesLiburing,
               (std::uint64_t addr, std::uint32_t len, std::uint64_t off)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_read(&expected, f.raw(), ptr(addr), len, off);
-  mark_fixed(expected, f);
-  RC_ASSERT(
-      testing::sqe_diff(Read(f, ptr(addr), len, off).build(), testing::as_sqe(expected)).empty());
+  check_one_buffer<Read>(io_uring_prep_read, addr, len, off);
 }
 
 RC_GTEST_PROP(OpRwProp, WriteMatchesLiburing,
               (std::uint64_t addr, std::uint32_t len, std::uint64_t off)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_write(&expected, f.raw(), ptr(addr), len, off);
-  mark_fixed(expected, f);
-  RC_ASSERT(
-      testing::sqe_diff(Write(f, ptr(addr), len, off).build(), testing::as_sqe(expected)).empty());
+  check_one_buffer<Write>(io_uring_prep_write, addr, len, off);
 }
 
 RC_GTEST_PROP(OpRwProp, ReadvMatchesLiburing,
               (std::uint64_t addr, std::uint32_t n, std::uint64_t off, std::int32_t flags)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_readv(&expected, f.raw(), iov(addr), n, off);
-  mark_fixed(expected, f);
-  RC_ASSERT(
-      testing::sqe_diff(Readv(f, iov(addr), n, off).build(), testing::as_sqe(expected)).empty());
-  io_uring_sqe expected2{};
-  io_uring_prep_readv2(&expected2, f.raw(), iov(addr), n, off, flags);
-  mark_fixed(expected2, f);
-  RC_ASSERT(testing::sqe_diff(
-                Readv(f, iov(addr), n, off).rw_flags(static_cast<std::uint32_t>(flags)).build(),
-                testing::as_sqe(expected2))
-                .empty());
+  check_vectored<Readv>(io_uring_prep_readv, io_uring_prep_readv2, addr, n, off, flags);
 }
 
 RC_GTEST_PROP(OpRwProp, WritevMatchesLiburing,
               (std::uint64_t addr, std::uint32_t n, std::uint64_t off, std::int32_t flags)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_writev(&expected, f.raw(), iov(addr), n, off);
-  mark_fixed(expected, f);
-  RC_ASSERT(
-      testing::sqe_diff(Writev(f, iov(addr), n, off).build(), testing::as_sqe(expected)).empty());
-  io_uring_sqe expected2{};
-  io_uring_prep_writev2(&expected2, f.raw(), iov(addr), n, off, flags);
-  mark_fixed(expected2, f);
-  RC_ASSERT(testing::sqe_diff(
-                Writev(f, iov(addr), n, off).rw_flags(static_cast<std::uint32_t>(flags)).build(),
-                testing::as_sqe(expected2))
-                .empty());
+  check_vectored<Writev>(io_uring_prep_writev, io_uring_prep_writev2, addr, n, off, flags);
 }
 
 RC_GTEST_PROP(OpRwProp, ReadFixedMatchesLiburing,
               (std::uint64_t addr, std::uint32_t len, std::uint64_t off, std::uint16_t index)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_read_fixed(&expected, f.raw(), ptr(addr), len, off, index);
-  mark_fixed(expected, f);
-  RC_ASSERT(testing::sqe_diff(ReadFixed(f, ptr(addr), len, off, BufIndex{index}).build(),
-                              testing::as_sqe(expected))
-                .empty());
+  check_one_buffer<ReadFixed>(io_uring_prep_read_fixed, addr, len, off, index);
 }
 
 RC_GTEST_PROP(OpRwProp, WriteFixedMatchesLiburing,
               (std::uint64_t addr, std::uint32_t len, std::uint64_t off, std::uint16_t index)) {
-  const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_write_fixed(&expected, f.raw(), ptr(addr), len, off, index);
-  mark_fixed(expected, f);
-  RC_ASSERT(testing::sqe_diff(WriteFixed(f, ptr(addr), len, off, BufIndex{index}).build(),
-                              testing::as_sqe(expected))
-                .empty());
+  check_one_buffer<WriteFixed>(io_uring_prep_write_fixed, addr, len, off, index);
 }
 
 RC_GTEST_PROP(OpRwProp, FsyncMatchesLiburing, (bool datasync)) {
   const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_fsync(&expected, f.raw(), datasync ? IORING_FSYNC_DATASYNC : 0u);
-  mark_fixed(expected, f);
   Fsync s(f);
   if (datasync) s.datasync();
-  RC_ASSERT(testing::sqe_diff(s.build(), testing::as_sqe(expected)).empty());
+  testing::check_same_bytes(
+      s.build(), liburing_sqe(io_uring_prep_fsync, f, datasync ? IORING_FSYNC_DATASYNC : 0u));
 }
 
 RC_GTEST_PROP(OpRwProp, SyncFileRangeMatchesLiburing,
               (std::uint32_t len, std::uint64_t off, std::int32_t flags)) {
   const FileRef f = *gen_file();
-  io_uring_sqe expected{};
   // liburing 2.3 takes (fd, len, offset, flags): len before offset.
-  io_uring_prep_sync_file_range(&expected, f.raw(), len, off, flags);
-  mark_fixed(expected, f);
-  RC_ASSERT(testing::sqe_diff(
-                SyncFileRange(f, off, len).sync_flags(static_cast<std::uint32_t>(flags)).build(),
-                testing::as_sqe(expected))
-                .empty());
+  testing::check_same_bytes(
+      SyncFileRange(f, off, len).sync_flags(static_cast<std::uint32_t>(flags)).build(),
+      liburing_sqe(io_uring_prep_sync_file_range, f, len, off, flags));
 }
 
 RC_GTEST_PROP(OpRwProp, FallocateMatchesLiburing,
               (std::int32_t mode, std::int64_t off, std::int64_t len)) {
   const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_fallocate(&expected, f.raw(), mode, off, len);
-  mark_fixed(expected, f);
-  RC_ASSERT(testing::sqe_diff(
-                Fallocate(f, static_cast<std::uint64_t>(off), static_cast<std::uint64_t>(len))
-                    .mode(static_cast<std::uint32_t>(mode))
-                    .build(),
-                testing::as_sqe(expected))
-                .empty());
+  testing::check_same_bytes(
+      Fallocate(f, static_cast<std::uint64_t>(off), static_cast<std::uint64_t>(len))
+          .mode(static_cast<std::uint32_t>(mode))
+          .build(),
+      liburing_sqe(io_uring_prep_fallocate, f, mode, off, len));
 }
 
 RC_GTEST_PROP(OpRwProp, FadviseMatchesLiburing,
               (std::uint64_t off, std::uint32_t len, std::int32_t advice)) {
   const FileRef f = *gen_file();
-  io_uring_sqe expected{};
-  io_uring_prep_fadvise(&expected, f.raw(), off, static_cast<off_t>(len), advice);
-  mark_fixed(expected, f);
-  RC_ASSERT(testing::sqe_diff(Fadvise(f, off, len, static_cast<std::uint32_t>(advice)).build(),
-                              testing::as_sqe(expected))
-                .empty());
+  testing::check_same_bytes(
+      Fadvise(f, off, len, static_cast<std::uint32_t>(advice)).build(),
+      liburing_sqe(io_uring_prep_fadvise, f, off, static_cast<off_t>(len), advice));
 }
 
 RC_GTEST_PROP(OpRwProp, MadviseMatchesLiburing,
               (std::uint64_t addr, std::uint32_t len, std::int32_t advice)) {
   io_uring_sqe expected{};
-  io_uring_prep_madvise(&expected, ptr(addr), static_cast<off_t>(len), advice);
-  RC_ASSERT(testing::sqe_diff(Madvise(ptr(addr), len, static_cast<std::uint32_t>(advice)).build(),
-                              testing::as_sqe(expected))
-                .empty());
+  io_uring_prep_madvise(&expected, fake_ptr(addr), static_cast<off_t>(len), advice);
+  testing::check_same_bytes(
+      Madvise(fake_ptr(addr), len, static_cast<std::uint32_t>(advice)).build(), expected);
 }
 
 }  // namespace

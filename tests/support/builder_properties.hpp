@@ -10,10 +10,13 @@
 
 #include <rapidcheck.h>
 
+#include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "ringkit/abi/sqe.hpp"
 #include "ringkit/op/decode.hpp"
+#include "ringkit/op/types.hpp"
 #include "support/sqe_compare.hpp"
 
 namespace ringkit::testing {
@@ -52,4 +55,32 @@ void check_invariants(const Builder& b, std::uint8_t implied_flags) {
   RC_ASSERT((sqe.flags & ~implied_flags) == 0);
 }
 
+// The builder's bytes are the oracle's: `theirs` is liburing's io_uring_sqe (any 64-byte SQE).
+template <class RawSqe>
+void check_same_bytes(const abi::Sqe& ours, const RawSqe& theirs) {
+  const std::string diff = sqe_diff(ours, as_sqe(theirs));
+  RC_ASSERT(diff.empty());
+}
+
+// Any file: a descriptor, or a registered slot.
+inline rc::Gen<op::FileRef> gen_file() {
+  return rc::gen::apply(
+      [](bool fixed, std::int32_t fd, std::uint32_t slot) {
+        return fixed ? op::FileRef(op::FixedFile{slot}) : op::FileRef(op::Fd{fd});
+      },
+      rc::gen::arbitrary<bool>(), rc::gen::arbitrary<std::int32_t>(),
+      rc::gen::arbitrary<std::uint32_t>());
+}
+
 }  // namespace ringkit::testing
+
+// The three properties above as rapidcheck tests Suite.Name{RoundTrip,Canonical,Invariants}, for
+// the builders `gen` (an rc::Gen) makes; `implied` are the IOSQE bits they may set.
+#define RINGKIT_BUILDER_PROPS(Suite, Name, gen, implied)                                      \
+  RC_GTEST_PROP(Suite, Name##RoundTrip, ()) { ::ringkit::testing::check_round_trip(*(gen)); } \
+  RC_GTEST_PROP(Suite, Name##Canonical, (std::size_t byte, std::uint8_t value)) {             \
+    ::ringkit::testing::check_canonical(*(gen), byte, value);                                 \
+  }                                                                                           \
+  RC_GTEST_PROP(Suite, Name##Invariants, ()) {                                                \
+    ::ringkit::testing::check_invariants(*(gen), implied);                                    \
+  }

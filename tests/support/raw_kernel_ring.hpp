@@ -41,10 +41,8 @@ class RawKernelRing final : public Ring {
   std::size_t sqes_bytes_ = 0;
 };
 
-// Why io_uring_setup failed, as an Error with its reason (sysctl, seccomp, ENOSYS, memlock).
-Error explain_setup_failure(int errno_value) noexcept;
-
-// Whether this process can create an io_uring at all; if not, `why` says why.
+// Whether this process can create an io_uring at all (uring::io_uring_available); if not, `why`
+// says why.
 bool kernel_io_uring_available(std::string& why);
 
 }  // namespace ringkit::testing

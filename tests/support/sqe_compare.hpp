@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ringkit/abi/sqe.hpp"
+#include "ringkit/op/decode.hpp"
 
 namespace ringkit::testing {
 
@@ -29,6 +30,19 @@ abi::Sqe as_sqe(const T& raw) {
   abi::Sqe sqe;
   std::memcpy(&sqe, &raw, sizeof sqe);
   return sqe;
+}
+
+// A pointer to a made-up address: builders store addresses and never follow them.
+template <class T = void>
+T* fake_ptr(std::uint64_t address) {
+  return static_cast<T*>(op::pointer_from(address));
+}
+
+// The errno Builder::decode fails with in `mode`; 0 when it succeeds.
+template <class Builder>
+int decode_errno(const abi::Sqe& sqe, op::DecodeMode mode = op::DecodeMode::strict) {
+  const auto decoded = Builder::decode(sqe, mode);
+  return decoded ? 0 : decoded.error().value();
 }
 
 }  // namespace ringkit::testing

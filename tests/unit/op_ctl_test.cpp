@@ -10,18 +10,9 @@ namespace ringkit {
 namespace {
 
 using op::DecodeMode;
+using testing::decode_errno;
+using testing::fake_ptr;
 using testing::sqe_from_bytes;
-
-template <class T>
-T* fake_ptr(std::uint64_t address) {
-  return static_cast<T*>(op::pointer_from(address));
-}
-
-template <class B>
-int decode_errno(const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) {
-  const auto r = B::decode(sqe, mode);
-  return r ? 0 : r.error().value();
-}
 
 // ---- POLL_ADD / POLL_REMOVE ----
 

@@ -16,16 +16,12 @@ using op::DecodeMode;
 using op::DestSlot;
 using op::Fd;
 using op::FixedFile;
+using testing::fake_ptr;
 using testing::sqe_from_bytes;
 
 static_assert(op::sock_cloexec == SOCK_CLOEXEC);
 static_assert(op::sock_nonblock == SOCK_NONBLOCK);
 static_assert(op::msg_waitall == MSG_WAITALL);
-
-template <class T>
-T* fake(std::uintptr_t address) {
-  return reinterpret_cast<T*>(address);
-}
 
 // decode() fails with `errno_value` in both modes.
 template <class Builder>
@@ -50,7 +46,7 @@ void expect_strict_only(const abi::Sqe& sqe) {
 
 TEST(OpNet, SendmsgBytes) {
   const abi::Sqe sqe =
-      op::Sendmsg(Fd{5}, fake<msghdr>(0x1000)).msg_flags(MSG_DONTWAIT).poll_first().build();
+      op::Sendmsg(Fd{5}, fake_ptr<msghdr>(0x1000)).msg_flags(MSG_DONTWAIT).poll_first().build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x09, 0x00, 0x01, 0x00, 0x05, 0x00, 0x00, 0x00,  // poll_first
                                  0,    0,    0,    0,    0,    0,    0,    0,     //
@@ -64,7 +60,7 @@ TEST(OpNet, SendmsgBytes) {
 }
 
 TEST(OpNet, SendmsgErrors) {
-  const abi::Sqe good = op::Sendmsg(Fd{5}, fake<msghdr>(0x1000)).build();
+  const abi::Sqe good = op::Sendmsg(Fd{5}, fake_ptr<msghdr>(0x1000)).build();
   abi::Sqe sqe = good;
   sqe.ioprio = abi::recvsend::recvsend_bundle;  // no bundle for SENDMSG
   expect_refused<op::Sendmsg>(sqe, EINVAL);
@@ -92,7 +88,7 @@ TEST(OpNet, SendmsgErrors) {
 
 TEST(OpNet, RecvmsgMultishotBytes) {
   const abi::Sqe sqe =
-      op::Recvmsg::multishot(FixedFile{3}, fake<msghdr>(0x2000), BufGroup{7}).build();
+      op::Recvmsg::multishot(FixedFile{3}, fake_ptr<msghdr>(0x2000), BufGroup{7}).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x0a, 0x21, 0x02, 0x00, 0x03, 0x00, 0x00, 0x00,  //
                                  0,    0,    0,    0,    0,    0,    0,    0,     //
@@ -106,7 +102,8 @@ TEST(OpNet, RecvmsgMultishotBytes) {
 }
 
 TEST(OpNet, RecvmsgErrors) {
-  const abi::Sqe good = op::Recvmsg::multishot(Fd{3}, fake<msghdr>(0x2000), BufGroup{7}).build();
+  const abi::Sqe good =
+      op::Recvmsg::multishot(Fd{3}, fake_ptr<msghdr>(0x2000), BufGroup{7}).build();
   abi::Sqe sqe = good;
   sqe.flags = 0;  // multishot needs a buffer group
   sqe.buf_index = 0;
@@ -120,7 +117,7 @@ TEST(OpNet, RecvmsgErrors) {
   sqe = good;
   sqe.ioprio |= abi::recvsend::recvsend_bundle;
   expect_refused<op::Recvmsg>(sqe, EINVAL);
-  sqe = op::Recvmsg(Fd{3}, fake<msghdr>(0x2000)).build();
+  sqe = op::Recvmsg(Fd{3}, fake_ptr<msghdr>(0x2000)).build();
   sqe.buf_index = 4;  // a group without BUFFER_SELECT is not read
   expect_strict_only<op::Recvmsg>(sqe);
   const auto plain = op::Recvmsg::select_buffer(Fd{1}, nullptr, BufGroup{9});
@@ -134,7 +131,7 @@ TEST(OpNet, RecvmsgErrors) {
 // ---- ACCEPT ----------------------------------------------------------------------------------
 
 TEST(OpNet, AcceptBytes) {
-  const abi::Sqe sqe = op::Accept(Fd{4}, fake<sockaddr>(0x3000), fake<socklen_t>(0x3100))
+  const abi::Sqe sqe = op::Accept(Fd{4}, fake_ptr<sockaddr>(0x3000), fake_ptr<socklen_t>(0x3100))
                            .flags(op::sock_nonblock)
                            .build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
@@ -198,7 +195,7 @@ TEST(OpNet, AcceptErrors) {
 // ---- CONNECT / BIND / LISTEN / SHUTDOWN --------------------------------------------------------
 
 TEST(OpNet, ConnectBytes) {
-  const abi::Sqe sqe = op::Connect(Fd{6}, fake<sockaddr>(0x4000), 16).build();
+  const abi::Sqe sqe = op::Connect(Fd{6}, fake_ptr<sockaddr>(0x4000), 16).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x10, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,  //
                                  0x10, 0,    0,    0,    0,    0,    0,    0,     // addrlen 16
@@ -212,7 +209,7 @@ TEST(OpNet, ConnectBytes) {
 }
 
 TEST(OpNet, BindBytes) {
-  const abi::Sqe sqe = op::Bind(FixedFile{13}, fake<sockaddr>(0x9000), 28).build();
+  const abi::Sqe sqe = op::Bind(FixedFile{13}, fake_ptr<sockaddr>(0x9000), 28).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x38, 0x01, 0x00, 0x00, 0x0d, 0x00, 0x00, 0x00,  //
                                  0x1c, 0,    0,    0,    0,    0,    0,    0,     // addrlen 28
@@ -309,7 +306,7 @@ TEST(OpNet, ShutdownErrors) {
 
 TEST(OpNet, SendtoBytes) {
   const abi::Sqe sqe =
-      op::Send(Fd{7}, fake<const void>(0x5000), 100).to(fake<sockaddr>(0x5100), 16).build();
+      op::Send(Fd{7}, fake_ptr<const void>(0x5000), 100).to(fake_ptr<sockaddr>(0x5100), 16).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x1a, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,  //
                                  0x00, 0x51, 0,    0,    0,    0,    0,    0,     // addr2
@@ -425,7 +422,7 @@ TEST(OpNet, SocketErrors) {
 
 TEST(OpNet, UringCmdGetsockoptBytes) {
   const abi::Sqe sqe =
-      op::UringCmd::getsockopt(Fd{10}, SOL_SOCKET, SO_RCVBUF, fake<void>(0x6000), 4).build();
+      op::UringCmd::getsockopt(Fd{10}, SOL_SOCKET, SO_RCVBUF, fake_ptr<void>(0x6000), 4).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x2e, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00,  //
                                  0x02, 0,    0,    0,    0,    0,    0,    0,     // cmd_op
@@ -479,7 +476,7 @@ TEST(OpNet, UringCmdErrors) {
 // --------------------------------------------------------------
 
 TEST(OpNet, SendZcFixedBytes) {
-  const abi::Sqe sqe = op::SendZc(Fd{11}, fake<const void>(0x7000), 4096)
+  const abi::Sqe sqe = op::SendZc(Fd{11}, fake_ptr<const void>(0x7000), 4096)
                            .report_usage()
                            .fixed_buffer(BufIndex{5})
                            .build();
@@ -518,7 +515,7 @@ TEST(OpNet, SendZcErrors) {
 }
 
 TEST(OpNet, SendmsgZcBytes) {
-  const abi::Sqe sqe = op::SendmsgZc(Fd{12}, fake<msghdr>(0x8000)).build();
+  const abi::Sqe sqe = op::SendmsgZc(Fd{12}, fake_ptr<msghdr>(0x8000)).build();
   RINGKIT_EXPECT_SQE_EQ(sqe, sqe_from_bytes({
                                  0x30, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00,  //
                                  0,    0,    0,    0,    0,    0,    0,    0,     //

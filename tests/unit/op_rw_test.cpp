@@ -28,23 +28,17 @@ using op::Write;
 using op::WriteFixed;
 using op::Writev;
 using op::WritevFixed;
+using testing::decode_errno;
+using testing::fake_ptr;
 using testing::sqe_from_bytes;
 
-// Fake addresses: builders only store them.
-void* ptr(std::uintptr_t address) { return reinterpret_cast<void*>(address); }
-const iovec* iov(std::uintptr_t address) { return reinterpret_cast<const iovec*>(address); }
-
-template <class Builder>
-int decode_errno(const abi::Sqe& sqe, DecodeMode mode) {
-  const auto r = Builder::decode(sqe, mode);
-  return r ? 0 : r.error().value();
-}
+const iovec* iov(std::uint64_t address) { return fake_ptr<const iovec>(address); }
 
 // ---- golden bytes: one or more per opcode ----
 
 TEST(OpRw, ReadBytes) {
   // READ (22): fd 5, off 0x40, addr 0x1000, len 0x200.
-  RINGKIT_EXPECT_SQE_EQ(Read(Fd{5}, ptr(0x1000), 0x200, 0x40).build(),
+  RINGKIT_EXPECT_SQE_EQ(Read(Fd{5}, fake_ptr(0x1000), 0x200, 0x40).build(),
                         sqe_from_bytes({
                             0x16, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00,  //
                             0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //
@@ -75,7 +69,7 @@ TEST(OpRw, ReadSelectBufferBytes) {
 TEST(OpRw, WriteBytes) {
   // WRITE (23): ioprio 0x4003, RWF_DSYNC, write_stream 4 in splice_fd_in byte 44.
   RINGKIT_EXPECT_SQE_EQ(
-      Write(Fd{3}, ptr(0x2000), 16, 0).ioprio(0x4003).rw_flags(2).write_stream(4).build(),
+      Write(Fd{3}, fake_ptr(0x2000), 16, 0).ioprio(0x4003).rw_flags(2).write_stream(4).build(),
       sqe_from_bytes({
           0x17, 0x00, 0x03, 0x40, 0x03, 0x00, 0x00, 0x00,  //
           0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //
@@ -135,7 +129,7 @@ TEST(OpRw, WritevBytes) {
 
 TEST(OpRw, ReadFixedBytes) {
   // READ_FIXED (4): buf_index 9.
-  RINGKIT_EXPECT_SQE_EQ(ReadFixed(Fd{6}, ptr(0x4000), 0x1000, 0, BufIndex{9}).build(),
+  RINGKIT_EXPECT_SQE_EQ(ReadFixed(Fd{6}, fake_ptr(0x4000), 0x1000, 0, BufIndex{9}).build(),
                         sqe_from_bytes({
                             0x04, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,  //
                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //
@@ -151,7 +145,7 @@ TEST(OpRw, ReadFixedBytes) {
 TEST(OpRw, WriteFixedBytes) {
   // WRITE_FIXED (5): fixed slot 1, buf_index 0x102.
   RINGKIT_EXPECT_SQE_EQ(
-      WriteFixed(FixedFile{1}, ptr(0x4000), 0x1000, 0x10, BufIndex{0x102}).build(),
+      WriteFixed(FixedFile{1}, fake_ptr(0x4000), 0x1000, 0x10, BufIndex{0x102}).build(),
       sqe_from_bytes({
           0x05, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,  //
           0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //
@@ -301,7 +295,7 @@ TEST(OpRw, FadviseLongBytes) {
 
 TEST(OpRw, MadviseBytes) {
   // MADVISE (25): fd -1, addr, length in len, MADV_DONTNEED.
-  RINGKIT_EXPECT_SQE_EQ(Madvise(ptr(0x7000), 0x2000, 4).build(),
+  RINGKIT_EXPECT_SQE_EQ(Madvise(fake_ptr(0x7000), 0x2000, 4).build(),
                         sqe_from_bytes({
                             0x19, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,  //
                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  //
@@ -316,7 +310,7 @@ TEST(OpRw, MadviseBytes) {
 
 TEST(OpRw, MadviseLongBytes) {
   // A length over 32 bits goes in off (6.7), len 0.
-  RINGKIT_EXPECT_SQE_EQ(Madvise(ptr(0x7000), 0x200000000ull, 4).build(),
+  RINGKIT_EXPECT_SQE_EQ(Madvise(fake_ptr(0x7000), 0x200000000ull, 4).build(),
                         sqe_from_bytes({
                             0x19, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,  //
                             0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,  //
@@ -348,7 +342,7 @@ TEST(OpRw, FtruncateBytes) {
 
 TEST(OpRw, PiAttributeGoesInAddr3AndPad2) {
   const abi::AttrPi attr{};
-  const abi::Sqe sqe = Write(Fd{3}, ptr(0x2000), 16, 0).pi(attr).build();
+  const abi::Sqe sqe = Write(Fd{3}, fake_ptr(0x2000), 16, 0).pi(attr).build();
   EXPECT_EQ(sqe.addr3, op::address_of(&attr));
   EXPECT_EQ(sqe.pad2, abi::rw::attr_flag_pi);
   const auto r = Write::decode(sqe);
@@ -360,7 +354,7 @@ TEST(OpRw, PiAttributeGoesInAddr3AndPad2) {
 // ---- decode: errors and the strict/kernel split ----
 
 TEST(OpRw, UnknownAttributeMaskIsEinvalInBothModes) {
-  abi::Sqe sqe = Read(Fd{5}, ptr(0x1000), 8, 0).build();
+  abi::Sqe sqe = Read(Fd{5}, fake_ptr(0x1000), 8, 0).build();
   sqe.pad2 = 2;
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::strict), EINVAL);
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::kernel), EINVAL);
@@ -378,17 +372,17 @@ TEST(OpRw, Addr3WithoutAttributeIsIgnoredByTheKernel) {
 
 TEST(OpRw, BufferSelectOnlyWhereTheOpdefAllowsIt) {
   const abi::Sqe sqes[] = {
-      Write(Fd{1}, ptr(0x10), 1, 0).build(),
+      Write(Fd{1}, fake_ptr(0x10), 1, 0).build(),
       Writev(Fd{1}, iov(0x10), 1, 0).build(),
-      ReadFixed(Fd{1}, ptr(0x10), 1, 0, BufIndex{0}).build(),
-      WriteFixed(Fd{1}, ptr(0x10), 1, 0, BufIndex{0}).build(),
+      ReadFixed(Fd{1}, fake_ptr(0x10), 1, 0, BufIndex{0}).build(),
+      WriteFixed(Fd{1}, fake_ptr(0x10), 1, 0, BufIndex{0}).build(),
       ReadvFixed(Fd{1}, iov(0x10), 1, 0, BufIndex{0}).build(),
       WritevFixed(Fd{1}, iov(0x10), 1, 0, BufIndex{0}).build(),
       Fsync(Fd{1}).build(),
       SyncFileRange(Fd{1}, 0, 0).build(),
       Fallocate(Fd{1}, 0, 1).build(),
       Fadvise(Fd{1}, 0, 1, 0).build(),
-      Madvise(ptr(0x1000), 1, 0).build(),
+      Madvise(fake_ptr(0x1000), 1, 0).build(),
       Ftruncate(Fd{1}, 0).build(),
   };
   for (abi::Sqe sqe : sqes) {
@@ -441,7 +435,7 @@ TEST(OpRw, BufferSelectOnlyWhereTheOpdefAllowsIt) {
 }
 
 TEST(OpRw, ReadDecodesBothForms) {
-  const auto plain = Read::decode(Read(FixedFile{3}, ptr(0x1000), 8, 2).build());
+  const auto plain = Read::decode(Read(FixedFile{3}, fake_ptr(0x1000), 8, 2).build());
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->selects_buffer());
   EXPECT_EQ(plain->file(), op::FileRef(FixedFile{3}));
@@ -454,7 +448,7 @@ TEST(OpRw, ReadDecodesBothForms) {
 }
 
 TEST(OpRw, ReadIgnoresBufIndexWithoutSelectAndAddrWithIt) {
-  abi::Sqe sqe = Read(Fd{5}, ptr(0x1000), 8, 0).build();
+  abi::Sqe sqe = Read(Fd{5}, fake_ptr(0x1000), 8, 0).build();
   sqe.buf_index = 3;
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::strict), EINVAL);
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::kernel), 0);
@@ -493,14 +487,14 @@ TEST(OpRw, ReadMultishotRules) {
 }
 
 TEST(OpRw, WriteStreamIsOneByte) {
-  abi::Sqe sqe = Write(Fd{3}, ptr(0x10), 1, 0).write_stream(7).build();
+  abi::Sqe sqe = Write(Fd{3}, fake_ptr(0x10), 1, 0).write_stream(7).build();
   sqe.splice_fd_in |= 0x100;  // __pad4: never read
   EXPECT_EQ(decode_errno<Write>(sqe, DecodeMode::strict), EINVAL);
   const auto r = Write::decode(sqe, DecodeMode::kernel);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->write_stream(), 7);
   // Reads never use it.
-  sqe = Read(Fd{3}, ptr(0x10), 1, 0).build();
+  sqe = Read(Fd{3}, fake_ptr(0x10), 1, 0).build();
   sqe.splice_fd_in = 7;
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::strict), EINVAL);
   EXPECT_EQ(decode_errno<Read>(sqe, DecodeMode::kernel), 0);
@@ -568,23 +562,23 @@ TEST(OpRw, AdviseLengthEncodings) {
   sqe.splice_fd_in = 1;
   EXPECT_EQ(decode_errno<Fadvise>(sqe, DecodeMode::kernel), EINVAL);
 
-  sqe = Madvise(ptr(0x1000), 0x10, 4).build();
+  sqe = Madvise(fake_ptr(0x1000), 0x10, 4).build();
   sqe.off = 0x20;
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::strict), EINVAL);
   const auto ma = Madvise::decode(sqe, DecodeMode::kernel);
   ASSERT_TRUE(ma);
   EXPECT_EQ(ma->length(), 0x20u);
-  sqe = Madvise(ptr(0x1000), 0x10, 4).build();
+  sqe = Madvise(fake_ptr(0x1000), 0x10, 4).build();
   sqe.buf_index = 1;
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::kernel), EINVAL);
 }
 
 TEST(OpRw, MadviseTakesNoFile) {
-  abi::Sqe sqe = Madvise(ptr(0x1000), 0x10, 4).build();
+  abi::Sqe sqe = Madvise(fake_ptr(0x1000), 0x10, 4).build();
   sqe.fd = 3;
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::strict), EINVAL);
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::kernel), 0);
-  sqe = Madvise(ptr(0x1000), 0x10, 4).build();
+  sqe = Madvise(fake_ptr(0x1000), 0x10, 4).build();
   sqe.flags = abi::sqe_flag::fixed_file;
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::strict), EINVAL);
   EXPECT_EQ(decode_errno<Madvise>(sqe, DecodeMode::kernel), 0);
@@ -609,13 +603,13 @@ TEST(OpRw, FtruncateRules) {
 }
 
 TEST(OpRw, UnknownSqeFlagIsStrictOnly) {
-  abi::Sqe sqe = ReadFixed(Fd{1}, ptr(0x10), 1, 0, BufIndex{0}).build();
+  abi::Sqe sqe = ReadFixed(Fd{1}, fake_ptr(0x10), 1, 0, BufIndex{0}).build();
   sqe.flags |= 0x80;
   EXPECT_EQ(decode_errno<ReadFixed>(sqe, DecodeMode::strict), EINVAL);
 }
 
 TEST(OpRw, WrongOpcodeIsRefused) {
-  const abi::Sqe sqe = Write(Fd{1}, ptr(0x10), 1, 0).build();
+  const abi::Sqe sqe = Write(Fd{1}, fake_ptr(0x10), 1, 0).build();
   EXPECT_FALSE(Read::decode(sqe));
   EXPECT_FALSE(WriteFixed::decode(sqe));
 }

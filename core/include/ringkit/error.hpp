@@ -39,7 +39,7 @@ enum class ErrorReason : std::uint16_t {
   io_uring_disabled_by_sysctl,  // detail: value of kernel.io_uring_disabled (1 or 2)
   io_uring_blocked_by_seccomp,  // EPERM while the sysctl allows io_uring
   io_uring_not_in_kernel,       // ENOSYS
-  memlock_limit_too_low,        // ENOMEM from the locked-memory limit
+  memlock_limit_too_low,        // ENOMEM; detail: RLIMIT_MEMLOCK soft limit in bytes
   opcode_not_supported,         // detail: opcode number
   feature_not_supported,        // detail: IORING_FEAT_* bit
 
@@ -48,9 +48,18 @@ enum class ErrorReason : std::uint16_t {
   ext_arg_not_supported,  // waiting with a timeout needs IORING_FEAT_EXT_ARG
   tags_size_mismatch,     // detail: number of tags given
   too_many_entries,       // detail: count given; the kernel takes 32 bits
+  // The call needs the ring's registered index (IORING_REGISTER_RING_FDS), which only the
+  // registering thread's task context holds: unregistering it, or any call on an
+  // IORING_SETUP_REGISTERED_FD_ONLY ring (no plain fd to fall back on).
+  registered_ring_other_thread,
+  // An IORING_SETUP_REGISTERED_FD_ONLY ring has no fd besides its registered index.
+  registered_fd_only_ring,
+  // cancel_all_and_drain's IOSQE_IO_DRAIN barrier failed (its CQE's -res is the errno, e.g.
+  // EACCES under restrictions that do not allow NOP or IOSQE_IO_DRAIN).
+  drain_barrier_failed,
 };
 // The last enumerator: add new reasons before it moves, and move this with them.
-inline constexpr ErrorReason last_error_reason = ErrorReason::too_many_entries;
+inline constexpr ErrorReason last_error_reason = ErrorReason::drain_barrier_failed;
 
 class Error {
  public:

@@ -63,8 +63,7 @@ class ProvideBuffers {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::op_flags | field::splice_fd_in, KernelRule::einval);
     const std::uint64_t count = detail::buffer_count_of(sqe.fd);
     d.require(count != 0 && count <= detail::max_bids_per_bgid, E2BIG);
     d.require(sqe.len != 0);
@@ -72,9 +71,7 @@ class ProvideBuffers {
     d.require(count > detail::max_bids_per_bgid || sqe.addr <= ~std::uint64_t{0} - size, EOVERFLOW);
     d.require(sqe.off <= 0xffff, E2BIG);
     d.require(sqe.off + count <= detail::max_bids_per_bgid);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     ProvideBuffers p;
     p.addr_ = sqe.addr;
@@ -118,16 +115,11 @@ class RemoveBuffers {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::op_flags | field::addr | field::len | field::off | field::splice_fd_in,
+             KernelRule::einval);
     const std::uint64_t count = detail::buffer_count_of(sqe.fd);
     d.require(count != 0 && count <= detail::max_bids_per_bgid);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     return RemoveBuffers(static_cast<std::uint32_t>(sqe.fd), BufGroup{sqe.buf_index});
   }

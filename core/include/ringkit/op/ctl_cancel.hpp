@@ -107,8 +107,7 @@ class AsyncCancel {
     namespace ac = abi::async_cancel;
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::off | field::splice_fd_in, KernelRule::einval);
     const std::uint32_t f = sqe.op_flags;
     d.require((f & ~(ac::all | ac::fd | ac::any | ac::fd_fixed | ac::userdata | ac::op)) == 0);
     d.require(!((f & ac::fd) && (f & ac::any)));
@@ -122,16 +121,13 @@ class AsyncCancel {
     if (f & ac::op) {
       d.require_strict(sqe.len < abi::opcode_count);
     } else {
-      d.unused(&abi::Sqe::len, KernelRule::ignores);
+      d.unused(field::len, KernelRule::ignores);
     }
     const bool by_user_data = (f & ac::userdata) || !(f & (ac::fd | ac::op | ac::any));
-    if (!by_user_data) d.unused(&abi::Sqe::addr, KernelRule::ignores);
+    if (!by_user_data) d.unused(field::addr, KernelRule::ignores);
     // USERDATA is written only next to FD or OP (alone it is the default).
     if (f & ac::userdata) d.require_strict(f & (ac::fd | ac::op));
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::buf_index | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     AsyncCancel c(sqe.addr);
     c.flags_ = f;
@@ -203,8 +199,7 @@ class MsgRing {
   }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, ring_.sqe_flags());
-    sqe.fd = ring_.raw();
+    abi::Sqe sqe = make_sqe(opcode, ring_);
     sqe.addr = command_;
     sqe.len = len_;
     sqe.off = user_data_;
@@ -219,24 +214,23 @@ class MsgRing {
     namespace mr = abi::msg_ring;
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
+    d.unused(field::buf_index, KernelRule::einval);
     d.require(sqe.personality == 0);  // io_msg_ring_prep reads it (the only op that does)
     const std::uint32_t f = sqe.op_flags;
     d.require((f & ~(mr::cqe_skip | mr::flags_pass)) == 0);
     d.require(sqe.addr == mr::data || sqe.addr == mr::send_fd);
     const auto file_index = static_cast<std::uint32_t>(sqe.splice_fd_in);
     if (sqe.addr == mr::data) {
-      d.unused(&abi::Sqe::addr3, KernelRule::einval);
+      d.unused(field::addr3, KernelRule::einval);
       d.require((f & mr::cqe_skip) == 0);
-      if (!(f & mr::flags_pass)) d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+      if (!(f & mr::flags_pass)) d.unused(field::splice_fd_in, KernelRule::einval);
     } else if (sqe.addr == mr::send_fd) {
-      d.unused(&abi::Sqe::len, KernelRule::einval);
+      d.unused(field::len, KernelRule::einval);
       d.require(file_index != 0);
       d.require_strict((f & mr::flags_pass) == 0);
       d.require_strict((sqe.addr3 >> 32) == 0);  // src_fd is a u32
     }
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     MsgRing m(FileRef::from_sqe(sqe), sqe.len, sqe.off);
     m.command_ = sqe.addr;

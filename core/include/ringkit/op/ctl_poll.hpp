@@ -40,8 +40,7 @@ class PollAdd {
   }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
+    abi::Sqe sqe = make_sqe(opcode, file_);
     sqe.op_flags = events_;
     sqe.len = command_;
     return sqe;
@@ -51,15 +50,10 @@ class PollAdd {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
+    d.unused(field::buf_index | field::off | field::addr, KernelRule::einval);
     d.require((sqe.len & ~abi::poll::add_multi) == 0);
     d.require(!((sqe.len & abi::poll::add_multi) && (sqe.flags & abi::sqe_flag::cqe_skip_success)));
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::splice_fd_in | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     PollAdd p(FileRef::from_sqe(sqe), sqe.op_flags);
     p.command_ = sqe.len;
@@ -118,22 +112,19 @@ class PollRemove {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::buf_index | field::splice_fd_in, KernelRule::einval);
     constexpr std::uint32_t known =
         abi::poll::update_events | abi::poll::update_user_data | abi::poll::add_multi;
     const std::uint32_t c = sqe.len;
     d.require((c & ~known) == 0);
     d.require(c != abi::poll::add_multi);  // "meaningless without update"
-    if (!(c & abi::poll::update_user_data)) d.unused(&abi::Sqe::off, KernelRule::einval);
-    if (!(c & abi::poll::update_events)) d.unused(&abi::Sqe::op_flags, KernelRule::einval);
+    if (!(c & abi::poll::update_user_data)) d.unused(field::off, KernelRule::einval);
+    if (!(c & abi::poll::update_events)) d.unused(field::op_flags, KernelRule::einval);
     // ADD_MULTI is built only with update_events (the kernel also takes it with a user_data
     // update alone, where it means nothing).
     if (c & abi::poll::add_multi) d.require_strict(c & abi::poll::update_events);
     d.require_strict(sqe.fd == -1);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     PollRemove p(sqe.addr);
     p.command_ = c;

@@ -27,70 +27,51 @@ namespace ringkit::op {
 
 namespace detail {
 
-// The timeout_flags checks __io_timeout_prep shares between TIMEOUT and LINK_TIMEOUT.
-constexpr void check_timeout_flags(SqeDecoder& d, std::uint32_t f) noexcept {
-  constexpr std::uint32_t known = abi::timeout::abs | abi::timeout::clock_mask |
-                                  abi::timeout::etime_success | abi::timeout::multishot;
-  d.require((f & ~known) == 0);
-  d.require(std::popcount(f & abi::timeout::clock_mask) <= 1);
-  d.require((~f & (abi::timeout::multishot | abi::timeout::abs)) != 0);
-}
+// TIMEOUT and LINK_TIMEOUT: a timespec (addr), its clock and mode in timeout_flags, len 1;
+// TIMEOUT also has a completion count in off (0 for LINK_TIMEOUT, whose prep refuses it).
+template <abi::Opcode Op>
+class TimeoutOp {
+  static constexpr bool link = Op == abi::Opcode::link_timeout;
 
-// The fields TIMEOUT and LINK_TIMEOUT both reject or ignore.
-constexpr void check_timeout_common(SqeDecoder& d, const abi::Sqe& sqe) noexcept {
-  d.op_flags_allowed(0);
-  d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-  d.require(sqe.len == 1);
-  d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-  check_timeout_flags(d, sqe.op_flags);
-  d.require_strict((sqe.off >> 32) == 0);  // read as a u32
-  d.require_strict(sqe.fd == -1);
-  d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-  d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-  d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-}
-
-}  // namespace detail
-
-class Timeout {
  public:
-  static constexpr abi::Opcode opcode = abi::Opcode::timeout;
+  static constexpr abi::Opcode opcode = Op;
 
-  // Completes with -ETIME when `ts` (relative, CLOCK_MONOTONIC) has passed.
-  explicit Timeout(const abi::KernelTimespec* ts) noexcept : ts_(address_of(ts)) {}
-  // Fires every `ts` (IORING_TIMEOUT_MULTISHOT, 6.4); `repeats` times, or forever when 0. The
-  // kernel refuses it with absolute().
-  [[nodiscard]] static Timeout multishot(const abi::KernelTimespec* ts,
-                                         std::uint32_t repeats = 0) noexcept {
-    Timeout t(ts);
+  // TIMEOUT: completes with -ETIME when `ts` (relative, CLOCK_MONOTONIC) has passed.
+  // LINK_TIMEOUT: cancels the previous SQE of the link chain when `ts` passes first.
+  explicit TimeoutOp(const abi::KernelTimespec* ts) noexcept : ts_(address_of(ts)) {}
+  // TIMEOUT: fires every `ts` (IORING_TIMEOUT_MULTISHOT, 6.4); `repeats` times, or forever when
+  // 0. The kernel refuses it with absolute().
+  [[nodiscard]] static TimeoutOp multishot(const abi::KernelTimespec* ts,
+                                           std::uint32_t repeats = 0) noexcept requires(!link) {
+    TimeoutOp t(ts);
     t.flags_ = abi::timeout::multishot;
     t.count_ = repeats;
     return t;
   }
 
-  // Also completes (with res 0) once `completions` other CQEs were posted (sqe->off). For a
-  // multishot timeout, the number of repeats.
-  constexpr Timeout& count(std::uint32_t completions) noexcept {
+  // TIMEOUT: also completes (with res 0) once `completions` other CQEs were posted (sqe->off).
+  // For a multishot timeout, the number of repeats.
+  constexpr TimeoutOp& count(std::uint32_t completions) noexcept requires(!link) {
     count_ = completions;
     return *this;
   }
   // `ts` is an absolute time (IORING_TIMEOUT_ABS).
-  constexpr Timeout& absolute() noexcept {
+  constexpr TimeoutOp& absolute() noexcept {
     flags_ |= abi::timeout::abs;
     return *this;
   }
   // CLOCK_BOOTTIME instead of CLOCK_MONOTONIC (5.15).
-  constexpr Timeout& boottime() noexcept {
+  constexpr TimeoutOp& boottime() noexcept {
     flags_ = (flags_ & ~abi::timeout::clock_mask) | abi::timeout::boottime;
     return *this;
   }
   // CLOCK_REALTIME instead of CLOCK_MONOTONIC (5.15).
-  constexpr Timeout& realtime() noexcept {
+  constexpr TimeoutOp& realtime() noexcept {
     flags_ = (flags_ & ~abi::timeout::clock_mask) | abi::timeout::realtime;
     return *this;
   }
   // Completing with -ETIME does not fail a link chain (IORING_TIMEOUT_ETIME_SUCCESS, 5.16).
-  constexpr Timeout& etime_success() noexcept {
+  constexpr TimeoutOp& etime_success() noexcept {
     flags_ |= abi::timeout::etime_success;
     return *this;
   }
@@ -99,7 +80,7 @@ class Timeout {
     return static_cast<abi::KernelTimespec*>(pointer_from(ts_));
   }
   [[nodiscard]] constexpr std::uint64_t timespec_address() const noexcept { return ts_; }
-  [[nodiscard]] constexpr std::uint32_t count() const noexcept { return count_; }
+  [[nodiscard]] constexpr std::uint32_t count() const noexcept requires(!link) { return count_; }
   [[nodiscard]] constexpr std::uint32_t timeout_flags() const noexcept { return flags_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
@@ -112,87 +93,48 @@ class Timeout {
     return sqe;
   }
 
-  [[nodiscard]] static constexpr ringkit::result<Timeout> decode(
+  // __io_timeout_prep, for both.
+  [[nodiscard]] static constexpr ringkit::result<TimeoutOp> decode(
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
-    detail::check_timeout_common(d, sqe);
+    d.op_flags_allowed(0);
+    d.unused(field::buf_index | field::splice_fd_in, KernelRule::einval);
+    d.require(sqe.len == 1);
+    const std::uint32_t f = sqe.op_flags;
+    constexpr std::uint32_t known = abi::timeout::abs | abi::timeout::clock_mask |
+                                    abi::timeout::etime_success | abi::timeout::multishot;
+    d.require((f & ~known) == 0);
+    d.require(std::popcount(f & abi::timeout::clock_mask) <= 1);
+    d.require((~f & (abi::timeout::multishot | abi::timeout::abs)) != 0);
+    d.require_strict((sqe.off >> 32) == 0);  // read as a u32
+    d.require_strict(sqe.fd == -1);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
+    if (link) {
+      d.require(static_cast<std::uint32_t>(sqe.off) == 0);  // "off && is_timeout_link"
+      // MULTISHOT passes prep but means nothing for a linked timeout.
+      d.require_strict((f & abi::timeout::multishot) == 0);
+    }
     if (!d.ok()) return d.error();
-    Timeout t;
+    TimeoutOp t;
     t.ts_ = sqe.addr;
     t.count_ = static_cast<std::uint32_t>(sqe.off);
-    t.flags_ = sqe.op_flags;
+    t.flags_ = f;
     return t;
   }
 
-  friend constexpr bool operator==(const Timeout&, const Timeout&) noexcept = default;
+  friend constexpr bool operator==(const TimeoutOp&, const TimeoutOp&) noexcept = default;
 
  private:
-  constexpr Timeout() noexcept = default;
+  constexpr TimeoutOp() noexcept = default;
   std::uint64_t ts_ = 0;
   std::uint32_t count_ = 0;
   std::uint32_t flags_ = 0;
 };
 
-class LinkTimeout {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::link_timeout;
+}  // namespace detail
 
-  // Cancels the previous SQE of the link chain when `ts` passes first.
-  explicit LinkTimeout(const abi::KernelTimespec* ts) noexcept : ts_(address_of(ts)) {}
-
-  constexpr LinkTimeout& absolute() noexcept {
-    flags_ |= abi::timeout::abs;
-    return *this;
-  }
-  constexpr LinkTimeout& boottime() noexcept {
-    flags_ = (flags_ & ~abi::timeout::clock_mask) | abi::timeout::boottime;
-    return *this;
-  }
-  constexpr LinkTimeout& realtime() noexcept {
-    flags_ = (flags_ & ~abi::timeout::clock_mask) | abi::timeout::realtime;
-    return *this;
-  }
-  constexpr LinkTimeout& etime_success() noexcept {
-    flags_ |= abi::timeout::etime_success;
-    return *this;
-  }
-
-  [[nodiscard]] abi::KernelTimespec* timespec() const noexcept {
-    return static_cast<abi::KernelTimespec*>(pointer_from(ts_));
-  }
-  [[nodiscard]] constexpr std::uint64_t timespec_address() const noexcept { return ts_; }
-  [[nodiscard]] constexpr std::uint32_t timeout_flags() const noexcept { return flags_; }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode);
-    sqe.fd = -1;
-    sqe.addr = ts_;
-    sqe.len = 1;
-    sqe.op_flags = flags_;
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<LinkTimeout> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    detail::check_timeout_common(d, sqe);
-    d.require(static_cast<std::uint32_t>(sqe.off) == 0);  // "off && is_timeout_link"
-    // MULTISHOT passes prep but means nothing for a linked timeout.
-    d.require_strict((sqe.op_flags & abi::timeout::multishot) == 0);
-    if (!d.ok()) return d.error();
-    LinkTimeout t;
-    t.ts_ = sqe.addr;
-    t.flags_ = sqe.op_flags;
-    return t;
-  }
-
-  friend constexpr bool operator==(const LinkTimeout&, const LinkTimeout&) noexcept = default;
-
- private:
-  constexpr LinkTimeout() noexcept = default;
-  std::uint64_t ts_ = 0;
-  std::uint32_t flags_ = 0;
-};
+using Timeout = detail::TimeoutOp<abi::Opcode::timeout>;
+using LinkTimeout = detail::TimeoutOp<abi::Opcode::link_timeout>;
 
 class TimeoutRemove {
  public:
@@ -239,21 +181,17 @@ class TimeoutRemove {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
     d.require((sqe.flags & abi::sqe_flag::fixed_file) == 0);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::buf_index | field::len | field::splice_fd_in, KernelRule::einval);
     const std::uint32_t f = sqe.op_flags;
     if (f & abi::timeout::update_mask) {
       d.require((f & ~(abi::timeout::update_mask | abi::timeout::abs)) == 0);
       d.require_strict(f & abi::timeout::update);
     } else {
       d.require(f == 0);
-      d.unused(&abi::Sqe::off, KernelRule::ignores);
+      d.unused(field::off, KernelRule::ignores);
     }
     d.require_strict(sqe.fd == -1);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     TimeoutRemove t(sqe.addr);
     t.flags_ = f;

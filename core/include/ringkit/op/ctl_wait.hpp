@@ -77,15 +77,11 @@ class EpollCtl {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::buf_index | field::splice_fd_in, KernelRule::einval);
     d.require(sqe.len == EPOLL_CTL_ADD || sqe.len == EPOLL_CTL_DEL || sqe.len == EPOLL_CTL_MOD);
-    if (sqe.len == EPOLL_CTL_DEL) d.unused(&abi::Sqe::addr, KernelRule::ignores);
+    if (sqe.len == EPOLL_CTL_DEL) d.unused(field::addr, KernelRule::ignores);
     d.require_strict((sqe.off >> 32) == 0);  // read as an int
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::op_flags, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::op_flags | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     EpollCtl e;
     e.epfd_ = sqe.fd;
@@ -120,8 +116,7 @@ class EpollWait {
   [[nodiscard]] constexpr std::uint32_t maxevents() const noexcept { return max_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, epoll_.sqe_flags());
-    sqe.fd = epoll_.raw();
+    abi::Sqe sqe = make_sqe(opcode, epoll_);
     sqe.addr = events_;
     sqe.len = max_;
     return sqe;
@@ -131,13 +126,9 @@ class EpollWait {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::off | field::op_flags | field::buf_index | field::splice_fd_in,
+             KernelRule::einval);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     EpollWait e(FileRef::from_sqe(sqe));
     e.events_ = sqe.addr;
@@ -185,12 +176,8 @@ class Waitid {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::addr3, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::addr | field::buf_index | field::addr3 | field::op_flags, KernelRule::einval);
+    d.unused(field::ioprio | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     Waitid w;
     w.which_ = sqe.len;
@@ -216,48 +203,42 @@ namespace detail {
 inline constexpr std::uint32_t futex2_valid_mask =
     abi::futex::size_mask | abi::futex::numa | abi::futex::mpol | abi::futex::private_flag;
 
-// io_futex_prep, shared by FUTEX_WAIT and FUTEX_WAKE.
-constexpr void check_futex(SqeDecoder& d, const abi::Sqe& sqe) noexcept {
-  d.op_flags_allowed(0);
-  d.unused(&abi::Sqe::len, KernelRule::einval);
-  d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-  d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-  d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-  const auto flags = static_cast<std::uint32_t>(sqe.fd);
-  d.require((flags & ~futex2_valid_mask) == 0);
-  d.require((flags & abi::futex::size_mask) == abi::futex::size_u32);
-  d.require((sqe.off >> 32) == 0);
-  d.require((sqe.addr3 >> 32) == 0);
-  d.require(sqe.addr3 != 0);  // futex_wait / futex_wake: !bitset is -EINVAL at issue
-  d.require_strict((flags & ~(abi::futex::size_mask | abi::futex::private_flag)) == 0);
-  d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-  d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-}
+// FUTEX_WAIT and FUTEX_WAKE: a 32-bit futex (addr), a value (off: the expected value, or the
+// number to wake), futex2 flags (fd) and a bitset mask (addr3).
+template <abi::Opcode Op>
+class FutexOp {
+  static constexpr bool wait = Op == abi::Opcode::futex_wait;
 
-// The part FUTEX_WAIT and FUTEX_WAKE share: a 32-bit futex, futex2 flags, a bitset mask.
-template <class Derived>
-class FutexBase {
  public:
+  static constexpr abi::Opcode opcode = Op;
+
+  // FUTEX_WAIT: waits while *futex == value, until a FUTEX_WAKE (futex2 futex_wait, 6.7).
+  // FUTEX_WAKE: wakes up to `value` waiters of `futex`; res is how many woke (6.7).
+  FutexOp(const std::uint32_t* futex, std::uint32_t value) noexcept
+      : addr_(address_of(futex)), value_(value) {}
+
   // Only waiters whose mask shares a bit with `bits` (default FUTEX_BITSET_MATCH_ANY).
-  constexpr Derived& mask(std::uint32_t bits) noexcept {
+  constexpr FutexOp& mask(std::uint32_t bits) noexcept {
     mask_ = bits;
-    return self();
+    return *this;
   }
   // FUTEX2_PRIVATE: the futex is not shared with other processes.
-  constexpr Derived& private_futex() noexcept {
+  constexpr FutexOp& private_futex() noexcept {
     flags_ |= abi::futex::private_flag;
-    return self();
+    return *this;
   }
 
   [[nodiscard]] std::uint32_t* futex() const noexcept {
     return static_cast<std::uint32_t*>(pointer_from(addr_));
   }
   [[nodiscard]] constexpr std::uint64_t futex_address() const noexcept { return addr_; }
+  [[nodiscard]] constexpr std::uint32_t expected() const noexcept requires(wait) { return value_; }
+  [[nodiscard]] constexpr std::uint32_t count() const noexcept requires(!wait) { return value_; }
   [[nodiscard]] constexpr std::uint32_t mask() const noexcept { return mask_; }
   [[nodiscard]] constexpr std::uint32_t futex2_flags() const noexcept { return flags_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(Derived::opcode);
+    abi::Sqe sqe = make_sqe(opcode);
     sqe.fd = static_cast<std::int32_t>(flags_);
     sqe.addr = addr_;
     sqe.off = value_;
@@ -265,68 +246,45 @@ class FutexBase {
     return sqe;
   }
 
-  [[nodiscard]] static constexpr ringkit::result<Derived> decode(
+  // io_futex_prep, for both.
+  [[nodiscard]] static constexpr ringkit::result<FutexOp> decode(
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, Derived::opcode, mode);
-    check_futex(d, sqe);
+    SqeDecoder d(sqe, opcode, mode);
+    d.op_flags_allowed(0);
+    d.unused(field::len | field::op_flags | field::buf_index | field::splice_fd_in,
+             KernelRule::einval);
+    const auto flags = static_cast<std::uint32_t>(sqe.fd);
+    d.require((flags & ~futex2_valid_mask) == 0);
+    d.require((flags & abi::futex::size_mask) == abi::futex::size_u32);
+    d.require((sqe.off >> 32) == 0);
+    d.require((sqe.addr3 >> 32) == 0);
+    d.require(sqe.addr3 != 0);  // futex_wait / futex_wake: !bitset is -EINVAL at issue
+    d.require_strict((flags & ~(abi::futex::size_mask | abi::futex::private_flag)) == 0);
+    d.unused(field::ioprio | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
-    Derived f;
+    FutexOp f;
     f.addr_ = sqe.addr;
     f.value_ = static_cast<std::uint32_t>(sqe.off);
     f.mask_ = static_cast<std::uint32_t>(sqe.addr3);
-    f.flags_ = static_cast<std::uint32_t>(sqe.fd);
+    f.flags_ = flags;
     return f;
   }
 
-  friend constexpr bool operator==(const FutexBase&, const FutexBase&) noexcept = default;
+  friend constexpr bool operator==(const FutexOp&, const FutexOp&) noexcept = default;
 
- protected:
-  constexpr FutexBase() noexcept = default;
-  FutexBase(const std::uint32_t* futex, std::uint32_t value) noexcept
-      : addr_(address_of(futex)), value_(value) {}
+ private:
+  constexpr FutexOp() noexcept = default;
+
   std::uint64_t addr_ = 0;
   std::uint32_t value_ = 0;
   std::uint32_t mask_ = static_cast<std::uint32_t>(abi::futex::bitset_match_any);
   std::uint32_t flags_ = abi::futex::size_u32;
-
- private:
-  constexpr Derived& self() noexcept { return static_cast<Derived&>(*this); }
 };
 
 }  // namespace detail
 
-class FutexWait : public detail::FutexBase<FutexWait> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::futex_wait;
-
-  // Waits while *futex == expected, until a FUTEX_WAKE (futex2 futex_wait, 6.7).
-  FutexWait(const std::uint32_t* futex, std::uint32_t expected) noexcept
-      : FutexBase(futex, expected) {}
-
-  [[nodiscard]] constexpr std::uint32_t expected() const noexcept { return value_; }
-
-  friend constexpr bool operator==(const FutexWait&, const FutexWait&) noexcept = default;
-
- private:
-  friend class detail::FutexBase<FutexWait>;
-  constexpr FutexWait() noexcept = default;
-};
-
-class FutexWake : public detail::FutexBase<FutexWake> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::futex_wake;
-
-  // Wakes up to `count` waiters of `futex`; res is how many woke (6.7).
-  FutexWake(const std::uint32_t* futex, std::uint32_t count) noexcept : FutexBase(futex, count) {}
-
-  [[nodiscard]] constexpr std::uint32_t count() const noexcept { return value_; }
-
-  friend constexpr bool operator==(const FutexWake&, const FutexWake&) noexcept = default;
-
- private:
-  friend class detail::FutexBase<FutexWake>;
-  constexpr FutexWake() noexcept = default;
-};
+using FutexWait = detail::FutexOp<abi::Opcode::futex_wait>;
+using FutexWake = detail::FutexOp<abi::Opcode::futex_wake>;
 
 class FutexWaitv {
  public:
@@ -353,15 +311,11 @@ class FutexWaitv {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::fd, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::addr3, KernelRule::einval);
+    d.unused(field::fd | field::buf_index | field::splice_fd_in | field::off | field::op_flags |
+                 field::addr3,
+             KernelRule::einval);
     d.require(sqe.len != 0 && sqe.len <= abi::futex::waitv_max);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     FutexWaitv f;
     f.addr_ = sqe.addr;

@@ -14,6 +14,7 @@
 
 #include "ringkit/abi/opcode.hpp"
 #include "ringkit/abi/sqe.hpp"
+#include "ringkit/op/types.hpp"
 #include "ringkit/result.hpp"
 
 namespace ringkit::op {
@@ -25,6 +26,45 @@ enum class KernelRule : std::uint8_t {
   ignores,  // the prep function never reads it
   einval,   // the prep function returns -EINVAL
 };
+
+// A set of op-specific SQE fields, so that a prep function's list of fields it refuses or never
+// reads is one SqeDecoder::unused call: field::off | field::len | ...
+class FieldSet {
+ public:
+  constexpr explicit FieldSet(std::uint16_t bits) noexcept : bits_(bits) {}
+  [[nodiscard]] constexpr bool has(FieldSet f) const noexcept { return (bits_ & f.bits_) != 0; }
+  friend constexpr FieldSet operator|(FieldSet a, FieldSet b) noexcept {
+    return FieldSet(static_cast<std::uint16_t>(a.bits_ | b.bits_));
+  }
+
+ private:
+  std::uint16_t bits_;
+};
+
+namespace field {
+inline constexpr FieldSet none{0};
+inline constexpr FieldSet ioprio{1u << 0};
+inline constexpr FieldSet fd{1u << 1};
+inline constexpr FieldSet off{1u << 2};  // addr2 / cmd_op
+inline constexpr FieldSet addr{1u << 3};
+inline constexpr FieldSet len{1u << 4};
+inline constexpr FieldSet op_flags{1u << 5};      // rw_flags, msg_flags, ... (the op's flags)
+inline constexpr FieldSet buf_index{1u << 6};     // buf_index / buf_group
+inline constexpr FieldSet splice_fd_in{1u << 7};  // file_index, addr_len, optlen, ...
+inline constexpr FieldSet addr3{1u << 8};
+inline constexpr FieldSet pad2{1u << 9};
+}  // namespace field
+
+// Whether any field of `fields` is non-zero in `sqe`.
+[[nodiscard]] constexpr bool any_nonzero(const abi::Sqe& sqe, FieldSet fields) noexcept {
+  const auto nonzero = [fields](FieldSet f, auto value) { return fields.has(f) && value != 0; };
+  return nonzero(field::ioprio, sqe.ioprio) || nonzero(field::fd, sqe.fd) ||
+         nonzero(field::off, sqe.off) || nonzero(field::addr, sqe.addr) ||
+         nonzero(field::len, sqe.len) || nonzero(field::op_flags, sqe.op_flags) ||
+         nonzero(field::buf_index, sqe.buf_index) ||
+         nonzero(field::splice_fd_in, sqe.splice_fd_in) || nonzero(field::addr3, sqe.addr3) ||
+         nonzero(field::pad2, sqe.pad2);
+}
 
 // IOSQE bits that belong to the request, not the op.
 inline constexpr std::uint8_t common_sqe_flags = abi::sqe_flag::io_drain | abi::sqe_flag::io_link |
@@ -42,10 +82,9 @@ class SqeDecoder {
   [[nodiscard]] constexpr const abi::Sqe& sqe() const noexcept { return sqe_; }
   [[nodiscard]] constexpr DecodeMode mode() const noexcept { return mode_; }
 
-  // A field this op does not use must be zero (strict), or is judged by the kernel's rule.
-  template <class Field>
-  constexpr void unused(Field abi::Sqe::*field, KernelRule rule) noexcept {
-    if (sqe_.*field == 0) return;
+  // Fields this op does not use must be zero (strict), or are judged by the kernel's rule.
+  constexpr void unused(FieldSet fields, KernelRule rule) noexcept {
+    if (!any_nonzero(sqe_, fields)) return;
     if (mode_ == DecodeMode::strict || rule == KernelRule::einval) fail(EINVAL);
   }
   // IOSQE bits beyond the common ones that this op accepts (FIXED_FILE, BUFFER_SELECT). The
@@ -83,11 +122,25 @@ class SqeDecoder {
   int errno_ = 0;
 };
 
+// A direct destination (file_index != 0) with close-on-exec asked for is -EINVAL in every prep
+// function that creates a file (io_openat_prep, io_accept_prep, io_socket_prep): a registered
+// slot has no close-on-exec flag.
+constexpr void refuse_cloexec_slot(SqeDecoder& d, DestSlot dest, bool cloexec) noexcept {
+  d.require(!dest.direct() || !cloexec);
+}
+
 // The common part of build(): an all-zero SQE with the opcode and the op-implied flags.
 [[nodiscard]] constexpr abi::Sqe make_sqe(abi::Opcode op, std::uint8_t flags = 0) noexcept {
   abi::Sqe sqe{};
   sqe.opcode = static_cast<std::uint8_t>(op);
   sqe.flags = flags;
+  return sqe;
+}
+// The same for an op on `file`: sqe->fd and IOSQE_FIXED_FILE come from it.
+[[nodiscard]] constexpr abi::Sqe make_sqe(abi::Opcode op, FileRef file,
+                                          std::uint8_t extra_flags = 0) noexcept {
+  abi::Sqe sqe = make_sqe(op, static_cast<std::uint8_t>(file.sqe_flags() | extra_flags));
+  sqe.fd = file.raw();
   return sqe;
 }
 

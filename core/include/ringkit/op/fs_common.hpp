@@ -42,4 +42,43 @@ constexpr void reject_fixed_file(SqeDecoder& d) noexcept {
 // A descriptor as a u32 SQE field holds it (renameat/linkat's new dirfd in len).
 constexpr std::uint32_t fd_bits(Fd fd) noexcept { return static_cast<std::uint32_t>(fd.value); }
 
+// An op on a directory fd (the *at ops, OPENAT, OPENAT2): -EINVAL for the `einval` fields and
+// when `valid` is false, then -EBADF for IOSQE_FIXED_FILE; the `ignored` fields are never read.
+constexpr void decode_dirfd_op(SqeDecoder& d, FieldSet einval, FieldSet ignored,
+                               bool valid = true) noexcept {
+  d.op_flags_allowed(abi::sqe_flag::fixed_file);
+  d.require(valid);
+  d.unused(einval, KernelRule::einval);
+  reject_fixed_file(d);
+  d.unused(ignored, KernelRule::ignores);
+}
+
+// The SQE fields of the ops on a directory fd: fd is the directory (a plain descriptor), addr a
+// path, off (addr2) a second pointer, len and op_flags the op's numbers.
+struct PathFields {
+  std::int32_t dir = -1;
+  std::uint64_t path = 0;
+  std::uint64_t addr2 = 0;
+  std::uint32_t len = 0;
+  std::uint32_t flags = 0;
+
+  [[nodiscard]] constexpr abi::Sqe build(abi::Opcode op) const noexcept {
+    abi::Sqe sqe = make_sqe(op);
+    sqe.fd = dir;
+    sqe.addr = path;
+    sqe.off = addr2;
+    sqe.len = len;
+    sqe.op_flags = flags;
+    return sqe;
+  }
+  [[nodiscard]] static constexpr PathFields from_sqe(const abi::Sqe& sqe) noexcept {
+    return PathFields{sqe.fd, sqe.addr, sqe.off, sqe.len, sqe.op_flags};
+  }
+  [[nodiscard]] const char* path_pointer() const noexcept {
+    return static_cast<const char*>(pointer_from(path));
+  }
+
+  friend constexpr bool operator==(const PathFields&, const PathFields&) noexcept = default;
+};
+
 }  // namespace ringkit::op::fs_detail

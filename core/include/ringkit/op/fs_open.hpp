@@ -5,177 +5,123 @@
 //   __io_openat_prep): buf_index != 0 is -EINVAL; IOSQE_FIXED_FILE is -EBADF; a direct
 //   destination (file_index != 0) with O_CLOEXEC is -EINVAL. OPENAT reads open_flags and
 //   len (mode); OPENAT2 reads addr2 (open_how) and len (its size, -EINVAL below
-//   OPEN_HOW_SIZE_VER0) and ignores open_flags. ioprio, addr3, pad2 (and OPENAT's off) are
+//   OPEN_HOW_SIZE_VER0) and ignores open_flags. addr3, pad2 (and OPENAT's off) are
 //   ignored. OPENAT2's O_CLOEXEC rule reads the user's open_how, which decode cannot see.
 // - CLOSE (io_close_prep): off, addr, len, rw_flags, buf_index non-zero are -EINVAL;
-//   IOSQE_FIXED_FILE is -EBADF; file_index and fd both non-zero is -EINVAL. ioprio, addr3,
+//   IOSQE_FIXED_FILE is -EBADF; file_index and fd both non-zero is -EINVAL. addr3,
 //   pad2 are ignored. liburing's close_direct writes fd 0, file_index slot + 1.
 // - PIPE (io_pipe_prep, 6.16): fd, off, addr3 non-zero are -EINVAL; pipe_flags outside
 //   O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE are -EINVAL. len, buf_index,
-//   ioprio, pad2 and IOSQE_FIXED_FILE are ignored. (O_CLOEXEC with a direct destination fails
+//   pad2 and IOSQE_FIXED_FILE are ignored. (O_CLOEXEC with a direct destination fails
 //   at issue with -EINVAL, in io_pipe_fixed, not in prep.)
 // - FIXED_FD_INSTALL (io_install_fixed_fd_prep, 6.8): off, addr, len, buf_index,
 //   splice_fd_in, addr3 non-zero are -EINVAL; no IOSQE_FIXED_FILE is -EBADF;
 //   install_fd_flags beyond IORING_FIXED_FD_NO_CLOEXEC are -EINVAL. (A personality, i.e.
-//   REQ_F_CREDS, is -EPERM: a common field, outside decode.) ioprio, pad2 are ignored.
+//   REQ_F_CREDS, is -EPERM: a common field, outside decode.) pad2 is ignored.
 // - FILES_UPDATE (io_uring/rsrc.c, io_files_update_prep): IOSQE_FIXED_FILE is -EINVAL;
 //   rw_flags, splice_fd_in non-zero are -EINVAL; len == 0 is -EINVAL. off is read as a u32
-//   (struct io_rsrc_update::offset), so its upper half is ignored; fd, ioprio, buf_index,
+//   (struct io_rsrc_update::offset), so its upper half is ignored; fd, buf_index,
 //   addr3, pad2 are ignored. liburing writes fd -1 and off = (u64)(int)offset (sign-extended:
 //   IORING_FILE_INDEX_ALLOC becomes all ones), which is the canonical form here.
+// ioprio: io_init_req refuses a non-zero ioprio with -EINVAL for every opcode whose opdef lacks
+// .ioprio, which includes every op in this file (checked on 6.18.44 by tests/kernel/ops/files).
 #pragma once
 
 #include "ringkit/op/fs_common.hpp"
 
 namespace ringkit::op {
 
-// openat(2) through the ring. The CQE's res is the new fd, or the slot with DestSlot::alloc().
-class Openat {
+namespace fs_detail {
+
+// OPENAT and OPENAT2: a path at a directory fd, opened to a descriptor or a registered slot.
+// OPENAT has its flags in op_flags and the mode in len; OPENAT2 an open_how in addr2 and its
+// size in len.
+template <abi::Opcode Op>
+class OpenOp {
+  static constexpr bool openat2 = Op == abi::Opcode::openat2;
+
  public:
-  static constexpr abi::Opcode opcode = abi::Opcode::openat;
+  static constexpr abi::Opcode opcode = Op;
 
-  Openat(Fd dir, const char* path, std::uint32_t flags) noexcept
-      : dir_(dir.value), path_(address_of(path)), flags_(flags) {}
+  // OPENAT: open(2) `flags` (O_*).
+  OpenOp(Fd dir, const char* path, std::uint32_t flags) noexcept requires(!openat2)
+      : f_{.dir = dir.value, .path = address_of(path), .flags = flags} {}
+  // OPENAT2: `how` must stay valid until the request is prepared; its size defaults to
+  // OPEN_HOW_SIZE_VER0 (sizeof(struct open_how) today), as liburing writes.
+  OpenOp(Fd dir, const char* path, const struct open_how* how) noexcept requires(openat2)
+      : f_{.dir = dir.value,
+           .path = address_of(path),
+           .addr2 = address_of(how),
+           .len = open_how_size_ver0} {}
 
-  // The mode for O_CREAT / O_TMPFILE (sqe->len).
-  constexpr Openat& mode(std::uint32_t mode) noexcept {
-    mode_ = mode;
+  // OPENAT: the mode for O_CREAT / O_TMPFILE (sqe->len).
+  constexpr OpenOp& mode(std::uint32_t mode) noexcept requires(!openat2) {
+    f_.len = mode;
+    return *this;
+  }
+  // OPENAT2: sizeof the caller's open_how (extensible struct; below 24 is -EINVAL).
+  constexpr OpenOp& size(std::uint32_t size) noexcept requires(openat2) {
+    f_.len = size;
     return *this;
   }
   // Open into a registered slot instead of a descriptor (O_CLOEXEC is then -EINVAL).
-  constexpr Openat& dest(DestSlot dest) noexcept {
-    file_index_ = dest.encoded();
+  constexpr OpenOp& dest(DestSlot dest) noexcept {
+    dest_ = dest;
     return *this;
   }
 
-  [[nodiscard]] constexpr Fd dir() const noexcept { return Fd{dir_}; }
-  [[nodiscard]] const char* path() const noexcept {
-    return static_cast<const char*>(pointer_from(path_));
+  [[nodiscard]] constexpr Fd dir() const noexcept { return Fd{f_.dir}; }
+  [[nodiscard]] const char* path() const noexcept { return f_.path_pointer(); }
+  [[nodiscard]] constexpr std::uint32_t flags() const noexcept requires(!openat2) {
+    return f_.flags;
   }
-  [[nodiscard]] constexpr std::uint32_t flags() const noexcept { return flags_; }
-  [[nodiscard]] constexpr std::uint32_t mode() const noexcept { return mode_; }
-  [[nodiscard]] constexpr DestSlot dest() const noexcept {
-    return DestSlot::from_encoded(file_index_);
+  [[nodiscard]] constexpr std::uint32_t mode() const noexcept requires(!openat2) { return f_.len; }
+  [[nodiscard]] const struct open_how* how() const noexcept requires(openat2) {
+    return static_cast<const struct open_how*>(pointer_from(f_.addr2));
   }
+  [[nodiscard]] constexpr std::uint32_t size() const noexcept requires(openat2) { return f_.len; }
+  [[nodiscard]] constexpr DestSlot dest() const noexcept { return dest_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode);
-    sqe.fd = dir_;
-    sqe.addr = path_;
-    sqe.len = mode_;
-    sqe.op_flags = flags_;
-    sqe.splice_fd_in = static_cast<std::int32_t>(file_index_);
+    abi::Sqe sqe = f_.build(opcode);
+    dest_.to_sqe(sqe);
     return sqe;
   }
 
-  [[nodiscard]] static constexpr ringkit::result<Openat> decode(
+  // OPENAT2's O_CLOEXEC rule reads the user's open_how, which decode cannot see.
+  [[nodiscard]] static constexpr ringkit::result<OpenOp> decode(
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
-    d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    fs_detail::reject_fixed_file(d);
-    const auto file_index = static_cast<std::uint32_t>(sqe.splice_fd_in);
-    d.require(file_index == 0 || (sqe.op_flags & fs_detail::o_cloexec) == 0);
-    d.unused(&abi::Sqe::off, KernelRule::ignores);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    const FieldSet unread = openat2 ? field::op_flags : field::off;
+    decode_dirfd_op(d, field::buf_index | field::ioprio, unread | field::addr3 | field::pad2,
+                    !openat2 || sqe.len >= open_how_size_ver0);
+    const DestSlot dest = DestSlot::from_sqe(sqe);
+    if (!openat2) refuse_cloexec_slot(d, dest, sqe.op_flags & o_cloexec);
     if (!d.ok()) return d.error();
-    Openat o;
-    o.dir_ = sqe.fd;
-    o.path_ = sqe.addr;
-    o.flags_ = sqe.op_flags;
-    o.mode_ = sqe.len;
-    o.file_index_ = file_index;
-    return o;
+    PathFields f = PathFields::from_sqe(sqe);
+    if (openat2) {
+      f.flags = 0;  // not read
+    } else {
+      f.addr2 = 0;  // not read
+    }
+    return OpenOp(f, dest);
   }
 
-  friend constexpr bool operator==(const Openat&, const Openat&) noexcept = default;
+  friend constexpr bool operator==(const OpenOp&, const OpenOp&) noexcept = default;
 
  private:
-  constexpr Openat() noexcept = default;
+  constexpr OpenOp(const PathFields& f, DestSlot dest) noexcept : f_(f), dest_(dest) {}
 
-  std::int32_t dir_ = -1;
-  std::uint64_t path_ = 0;
-  std::uint32_t flags_ = 0;
-  std::uint32_t mode_ = 0;
-  std::uint32_t file_index_ = 0;
+  PathFields f_;
+  DestSlot dest_ = DestSlot::descriptor();
 };
 
+}  // namespace fs_detail
+
+// openat(2) through the ring. The CQE's res is the new fd, or the slot with DestSlot::alloc().
+using Openat = fs_detail::OpenOp<abi::Opcode::openat>;
 // openat2(2): flags, mode and resolve come from a struct open_how.
-class Openat2 {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::openat2;
-
-  // `how` must stay valid until the request is prepared; its size defaults to
-  // OPEN_HOW_SIZE_VER0 (sizeof(struct open_how) today), as liburing writes.
-  Openat2(Fd dir, const char* path, const struct open_how* how) noexcept
-      : dir_(dir.value), path_(address_of(path)), how_(address_of(how)) {}
-
-  // sizeof the caller's open_how (extensible struct; below 24 is -EINVAL).
-  constexpr Openat2& size(std::uint32_t size) noexcept {
-    size_ = size;
-    return *this;
-  }
-  constexpr Openat2& dest(DestSlot dest) noexcept {
-    file_index_ = dest.encoded();
-    return *this;
-  }
-
-  [[nodiscard]] constexpr Fd dir() const noexcept { return Fd{dir_}; }
-  [[nodiscard]] const char* path() const noexcept {
-    return static_cast<const char*>(pointer_from(path_));
-  }
-  [[nodiscard]] const struct open_how* how() const noexcept {
-    return static_cast<const struct open_how*>(pointer_from(how_));
-  }
-  [[nodiscard]] constexpr std::uint32_t size() const noexcept { return size_; }
-  [[nodiscard]] constexpr DestSlot dest() const noexcept {
-    return DestSlot::from_encoded(file_index_);
-  }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode);
-    sqe.fd = dir_;
-    sqe.addr = path_;
-    sqe.off = how_;
-    sqe.len = size_;
-    sqe.splice_fd_in = static_cast<std::int32_t>(file_index_);
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<Openat2> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.require(sqe.len >= fs_detail::open_how_size_ver0);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    fs_detail::reject_fixed_file(d);
-    d.unused(&abi::Sqe::op_flags, KernelRule::ignores);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-    if (!d.ok()) return d.error();
-    Openat2 o;
-    o.dir_ = sqe.fd;
-    o.path_ = sqe.addr;
-    o.how_ = sqe.off;
-    o.size_ = sqe.len;
-    o.file_index_ = static_cast<std::uint32_t>(sqe.splice_fd_in);
-    return o;
-  }
-
-  friend constexpr bool operator==(const Openat2&, const Openat2&) noexcept = default;
-
- private:
-  constexpr Openat2() noexcept = default;
-
-  std::int32_t dir_ = -1;
-  std::uint64_t path_ = 0;
-  std::uint64_t how_ = 0;
-  std::uint32_t size_ = fs_detail::open_how_size_ver0;
-  std::uint32_t file_index_ = 0;
-};
+using Openat2 = fs_detail::OpenOp<abi::Opcode::openat2>;
 
 // close(2) of a descriptor, or removal of a registered file (Close::direct).
 class Close {
@@ -205,16 +151,12 @@ class Close {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.require((sqe.flags & abi::sqe_flag::fixed_file) == 0, EBADF);
+    d.unused(field::off | field::addr | field::len | field::op_flags | field::buf_index,
+             KernelRule::einval);
+    fs_detail::reject_fixed_file(d);
     d.require(sqe.splice_fd_in == 0 || sqe.fd == 0);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio, KernelRule::einval);  // no .ioprio in its opdef
+    d.unused(field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     Close c(Fd{sqe.fd});
     c.file_index_ = static_cast<std::uint32_t>(sqe.splice_fd_in);
@@ -242,7 +184,7 @@ class Pipe {
   }
   // Install both ends as registered files: slot and slot + 1, or two allocated slots.
   constexpr Pipe& dest(DestSlot dest) noexcept {
-    file_index_ = dest.encoded();
+    dest_ = dest;
     return *this;
   }
 
@@ -250,15 +192,13 @@ class Pipe {
     return static_cast<std::int32_t*>(pointer_from(fds_));
   }
   [[nodiscard]] constexpr std::uint32_t flags() const noexcept { return flags_; }
-  [[nodiscard]] constexpr DestSlot dest() const noexcept {
-    return DestSlot::from_encoded(file_index_);
-  }
+  [[nodiscard]] constexpr DestSlot dest() const noexcept { return dest_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
     abi::Sqe sqe = make_sqe(opcode);
     sqe.addr = fds_;
     sqe.op_flags = flags_;
-    sqe.splice_fd_in = static_cast<std::int32_t>(file_index_);
+    dest_.to_sqe(sqe);
     return sqe;
   }
 
@@ -266,19 +206,15 @@ class Pipe {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::fd, KernelRule::einval);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::addr3, KernelRule::einval);
+    d.unused(field::fd | field::off | field::addr3, KernelRule::einval);
     d.require((sqe.op_flags & ~fs_detail::pipe_flags_known) == 0);
-    d.unused(&abi::Sqe::len, KernelRule::ignores);
-    d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio, KernelRule::einval);  // no .ioprio in its opdef
+    d.unused(field::len | field::buf_index | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     Pipe p;
     p.fds_ = sqe.addr;
     p.flags_ = sqe.op_flags;
-    p.file_index_ = static_cast<std::uint32_t>(sqe.splice_fd_in);
+    p.dest_ = DestSlot::from_sqe(sqe);
     return p;
   }
 
@@ -289,7 +225,7 @@ class Pipe {
 
   std::uint64_t fds_ = 0;
   std::uint32_t flags_ = 0;
-  std::uint32_t file_index_ = 0;
+  DestSlot dest_ = DestSlot::descriptor();
 };
 
 // Installs a registered file as a normal descriptor (6.8); the CQE's res is the new fd.
@@ -309,8 +245,7 @@ class FixedFdInstall {
   [[nodiscard]] constexpr std::uint32_t install_flags() const noexcept { return flags_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, abi::sqe_flag::fixed_file);
-    sqe.fd = static_cast<std::int32_t>(slot_);
+    abi::Sqe sqe = make_sqe(opcode, FixedFile{slot_});
     sqe.op_flags = flags_;
     return sqe;
   }
@@ -319,16 +254,13 @@ class FixedFdInstall {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-    d.unused(&abi::Sqe::addr3, KernelRule::einval);
+    d.unused(field::off | field::addr | field::len | field::buf_index | field::splice_fd_in |
+                 field::addr3,
+             KernelRule::einval);
     d.require((sqe.flags & abi::sqe_flag::fixed_file) != 0, EBADF);
     d.require((sqe.op_flags & ~abi::fixed_fd::no_cloexec) == 0);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio, KernelRule::einval);  // no .ioprio in its opdef
+    d.unused(field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     FixedFdInstall f(FixedFile{static_cast<std::uint32_t>(sqe.fd)});
     f.flags_ = sqe.op_flags;
@@ -379,16 +311,13 @@ class FilesUpdate {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
     d.require((sqe.flags & abi::sqe_flag::fixed_file) == 0);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
+    d.unused(field::op_flags | field::splice_fd_in, KernelRule::einval);
     d.require(sqe.len != 0);
     const auto offset = static_cast<std::uint32_t>(sqe.off);
     d.require_strict(sqe.off == sign_extended(offset));
     d.require_strict(sqe.fd == -1);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio, KernelRule::einval);  // no .ioprio in its opdef
+    d.unused(field::buf_index | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     FilesUpdate f;
     f.fds_ = sqe.addr;

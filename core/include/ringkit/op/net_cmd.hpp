@@ -59,8 +59,7 @@ class UringCmd {
   [[nodiscard]] constexpr std::int32_t optlen() const noexcept { return optlen_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
+    abi::Sqe sqe = make_sqe(opcode, file_);
     sqe.off = cmd_op_;
     sqe.addr = static_cast<std::uint64_t>(static_cast<std::uint32_t>(level_)) |
                (static_cast<std::uint64_t>(static_cast<std::uint32_t>(optname_)) << 32);
@@ -80,22 +79,18 @@ class UringCmd {
     if (sqe.op_flags & abi::uring_cmd::multishot) d.require(select);
     // Strict: a socket command uses neither a registered nor a provided buffer.
     d.require_strict(!select);
-    d.unused(&abi::Sqe::op_flags, KernelRule::ignores);
+    d.unused(field::op_flags, KernelRule::ignores);
     if (!(sqe.op_flags & abi::uring_cmd::fixed)) {
-      d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
+      d.unused(field::buf_index, KernelRule::ignores);
     }
     const auto cmd_op = static_cast<std::uint32_t>(sqe.off);
     d.require_strict(cmd_op <= abi::socket_uring_op::tx_timestamp);
     const bool sockopt =
         cmd_op == abi::socket_uring_op::getsockopt || cmd_op == abi::socket_uring_op::setsockopt;
     if (!sockopt) {
-      d.unused(&abi::Sqe::addr, KernelRule::ignores);
-      d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-      d.unused(&abi::Sqe::splice_fd_in, KernelRule::ignores);
+      d.unused(field::addr | field::addr3 | field::splice_fd_in, KernelRule::ignores);
     }
-    d.unused(&abi::Sqe::len, KernelRule::ignores);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::len | field::ioprio | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     if (!sockopt) return UringCmd(FileRef::from_sqe(sqe), cmd_op);
     return UringCmd(FileRef::from_sqe(sqe), cmd_op,

@@ -16,6 +16,8 @@ inline constexpr std::uint32_t sock_cloexec = 02000000;
 inline constexpr std::uint32_t sock_nonblock = 04000;
 // SOCK_TYPE_MASK: the low bits of socket()'s type are the type, the rest are flags.
 inline constexpr std::uint32_t sock_type_mask = 0xf;
+// MSG_WAITALL, which multishot receives refuse.
+inline constexpr std::uint32_t msg_waitall = 0x100;
 
 namespace net_detail {
 

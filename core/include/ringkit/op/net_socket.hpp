@@ -32,21 +32,6 @@
 
 namespace ringkit::op {
 
-namespace net_detail {
-// connect/bind: a sockaddr and its length in addr2; the kernel reads the length as an int.
-constexpr void decode_addr_op(SqeDecoder& d, const abi::Sqe& sqe) noexcept {
-  d.op_flags_allowed(abi::sqe_flag::fixed_file);
-  d.unused(&abi::Sqe::len, KernelRule::einval);
-  d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-  d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-  d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-  d.require_strict((sqe.off >> 32) == 0);
-  d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-  d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-  d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-}
-}  // namespace net_detail
-
 // accept(2)/accept4(2) on listening socket `file`; the peer address goes to addr/addrlen
 // (both may be null).
 class Accept {
@@ -67,14 +52,14 @@ class Accept {
   static Accept direct(FileRef file, ::sockaddr* addr, ::socklen_t* addrlen,
                        DestSlot dest) noexcept {
     Accept b(file, addr, addrlen);
-    b.dest_ = dest.encoded();
+    b.dest_ = dest;
     return b;
   }
   // Multishot into slots the kernel allocates (the only direct form multishot allows).
   static Accept multishot_direct(FileRef file, ::sockaddr* addr = nullptr,
                                  ::socklen_t* addrlen = nullptr) noexcept {
     Accept b = multishot(file, addr, addrlen);
-    b.dest_ = DestSlot::alloc().encoded();
+    b.dest_ = DestSlot::alloc();
     return b;
   }
 
@@ -99,19 +84,18 @@ class Accept {
   [[nodiscard]] constexpr std::uint64_t addrlen_address() const noexcept { return addrlen_; }
   [[nodiscard]] constexpr std::uint32_t flags() const noexcept { return flags_; }
   [[nodiscard]] constexpr std::uint16_t ioprio() const noexcept { return ioprio_; }
-  [[nodiscard]] constexpr DestSlot dest() const noexcept { return DestSlot::from_encoded(dest_); }
+  [[nodiscard]] constexpr DestSlot dest() const noexcept { return dest_; }
   [[nodiscard]] constexpr bool is_multishot() const noexcept {
     return ioprio_ & abi::accept::multishot;
   }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
+    abi::Sqe sqe = make_sqe(opcode, file_);
     sqe.addr = addr_;
     sqe.off = addrlen_;
     sqe.op_flags = flags_;
     sqe.ioprio = ioprio_;
-    sqe.splice_fd_in = static_cast<std::int32_t>(dest_);
+    dest_.to_sqe(sqe);
     return sqe;
   }
 
@@ -119,17 +103,13 @@ class Accept {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
+    d.unused(field::len | field::buf_index, KernelRule::einval);
     d.require((sqe.ioprio & ~net_detail::accept_flags) == 0);
-    const auto slot = static_cast<std::uint32_t>(sqe.splice_fd_in);
-    if (slot != 0) {
-      d.require((sqe.op_flags & sock_cloexec) == 0);
-      if (sqe.ioprio & abi::accept::multishot) d.require(slot == abi::file_index_alloc);
-    }
+    const DestSlot dest = DestSlot::from_sqe(sqe);
+    refuse_cloexec_slot(d, dest, sqe.op_flags & sock_cloexec);
+    if (dest.direct() && (sqe.ioprio & abi::accept::multishot)) d.require(dest.allocated());
     d.require((sqe.op_flags & ~(sock_cloexec | sock_nonblock)) == 0);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     Accept b;
     b.file_ = FileRef::from_sqe(sqe);
@@ -137,7 +117,7 @@ class Accept {
     b.addrlen_ = sqe.off;
     b.flags_ = sqe.op_flags;
     b.ioprio_ = sqe.ioprio;
-    b.dest_ = slot;
+    b.dest_ = dest;
     return b;
   }
 
@@ -151,172 +131,103 @@ class Accept {
   std::uint64_t addrlen_ = 0;
   std::uint32_t flags_ = 0;
   std::uint16_t ioprio_ = 0;
-  std::uint32_t dest_ = 0;
+  DestSlot dest_ = DestSlot::descriptor();
 };
+
+namespace net_detail {
+
+// CONNECT and BIND: `file` and a sockaddr of `addrlen` bytes (which must live until completion).
+template <abi::Opcode Op>
+class AddrOp {
+ public:
+  static constexpr abi::Opcode opcode = Op;
+
+  AddrOp(FileRef file, const ::sockaddr* addr, ::socklen_t addrlen) noexcept
+      : file_(file), addr_(address_of(addr)), addrlen_(addrlen) {}
+
+  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
+  [[nodiscard]] constexpr std::uint64_t addr_address() const noexcept { return addr_; }
+  [[nodiscard]] constexpr std::uint32_t addrlen() const noexcept { return addrlen_; }
+
+  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
+    abi::Sqe sqe = make_sqe(opcode, file_);
+    sqe.addr = addr_;
+    sqe.off = addrlen_;
+    return sqe;
+  }
+
+  // The address length is in addr2, which the kernel reads as an int.
+  [[nodiscard]] static constexpr ringkit::result<AddrOp> decode(
+      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
+    SqeDecoder d(sqe, opcode, mode);
+    d.op_flags_allowed(abi::sqe_flag::fixed_file);
+    d.unused(field::len | field::buf_index | field::op_flags | field::splice_fd_in,
+             KernelRule::einval);
+    d.require_strict((sqe.off >> 32) == 0);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
+    if (!d.ok()) return d.error();
+    return AddrOp(FileRef::from_sqe(sqe), sqe.addr, static_cast<std::uint32_t>(sqe.off));
+  }
+
+  friend constexpr bool operator==(const AddrOp&, const AddrOp&) noexcept = default;
+
+ private:
+  constexpr AddrOp(FileRef file, std::uint64_t addr, std::uint32_t addrlen) noexcept
+      : file_(file), addr_(addr), addrlen_(addrlen) {}
+
+  FileRef file_;
+  std::uint64_t addr_;
+  std::uint32_t addrlen_;
+};
+
+// LISTEN and SHUTDOWN: `file` and one int in len (the backlog, or `how`); the rest is -EINVAL.
+template <abi::Opcode Op>
+class LenOp {
+  static constexpr bool listen = Op == abi::Opcode::listen;
+
+ public:
+  static constexpr abi::Opcode opcode = Op;
+
+  constexpr LenOp(FileRef file, std::int32_t value) noexcept : file_(file), value_(value) {}
+
+  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
+  [[nodiscard]] constexpr std::int32_t backlog() const noexcept requires(listen) { return value_; }
+  [[nodiscard]] constexpr std::int32_t how() const noexcept requires(!listen) { return value_; }
+
+  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
+    abi::Sqe sqe = make_sqe(opcode, file_);
+    sqe.len = static_cast<std::uint32_t>(value_);
+    return sqe;
+  }
+
+  [[nodiscard]] static constexpr ringkit::result<LenOp> decode(
+      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
+    SqeDecoder d(sqe, opcode, mode);
+    d.op_flags_allowed(abi::sqe_flag::fixed_file);
+    d.unused(field::off | field::addr | field::op_flags | field::buf_index | field::splice_fd_in,
+             KernelRule::einval);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
+    if (!d.ok()) return d.error();
+    return LenOp(FileRef::from_sqe(sqe), static_cast<std::int32_t>(sqe.len));
+  }
+
+  friend constexpr bool operator==(const LenOp&, const LenOp&) noexcept = default;
+
+ private:
+  FileRef file_;
+  std::int32_t value_;
+};
+
+}  // namespace net_detail
 
 // connect(2) of `file` to `addr` (which must live until completion).
-class Connect {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::connect;
-
-  Connect(FileRef file, const ::sockaddr* addr, ::socklen_t addrlen) noexcept
-      : file_(file), addr_(address_of(addr)), addrlen_(addrlen) {}
-
-  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
-  [[nodiscard]] constexpr std::uint64_t addr_address() const noexcept { return addr_; }
-  [[nodiscard]] constexpr std::uint32_t addrlen() const noexcept { return addrlen_; }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
-    sqe.addr = addr_;
-    sqe.off = addrlen_;
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<Connect> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    net_detail::decode_addr_op(d, sqe);
-    if (!d.ok()) return d.error();
-    Connect b;
-    b.file_ = FileRef::from_sqe(sqe);
-    b.addr_ = sqe.addr;
-    b.addrlen_ = static_cast<std::uint32_t>(sqe.off);
-    return b;
-  }
-
-  friend constexpr bool operator==(const Connect&, const Connect&) noexcept = default;
-
- private:
-  constexpr Connect() noexcept = default;
-
-  FileRef file_ = net_detail::no_file;
-  std::uint64_t addr_ = 0;
-  std::uint32_t addrlen_ = 0;
-};
-
+using Connect = net_detail::AddrOp<abi::Opcode::connect>;
 // bind(2) of `file` to `addr` (6.11).
-class Bind {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::bind;
-
-  Bind(FileRef file, const ::sockaddr* addr, ::socklen_t addrlen) noexcept
-      : file_(file), addr_(address_of(addr)), addrlen_(addrlen) {}
-
-  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
-  [[nodiscard]] constexpr std::uint64_t addr_address() const noexcept { return addr_; }
-  [[nodiscard]] constexpr std::uint32_t addrlen() const noexcept { return addrlen_; }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
-    sqe.addr = addr_;
-    sqe.off = addrlen_;
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<Bind> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    net_detail::decode_addr_op(d, sqe);
-    if (!d.ok()) return d.error();
-    Bind b;
-    b.file_ = FileRef::from_sqe(sqe);
-    b.addr_ = sqe.addr;
-    b.addrlen_ = static_cast<std::uint32_t>(sqe.off);
-    return b;
-  }
-
-  friend constexpr bool operator==(const Bind&, const Bind&) noexcept = default;
-
- private:
-  constexpr Bind() noexcept = default;
-
-  FileRef file_ = net_detail::no_file;
-  std::uint64_t addr_ = 0;
-  std::uint32_t addrlen_ = 0;
-};
-
+using Bind = net_detail::AddrOp<abi::Opcode::bind>;
 // listen(2) on `file` with `backlog` (6.11).
-class Listen {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::listen;
-
-  constexpr Listen(FileRef file, std::int32_t backlog) noexcept : file_(file), backlog_(backlog) {}
-
-  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
-  [[nodiscard]] constexpr std::int32_t backlog() const noexcept { return backlog_; }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
-    sqe.len = static_cast<std::uint32_t>(backlog_);
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<Listen> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-    d.unused(&abi::Sqe::off, KernelRule::einval);  // addr2
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-    if (!d.ok()) return d.error();
-    return Listen(FileRef::from_sqe(sqe), static_cast<std::int32_t>(sqe.len));
-  }
-
-  friend constexpr bool operator==(const Listen&, const Listen&) noexcept = default;
-
- private:
-  FileRef file_;
-  std::int32_t backlog_;
-};
-
+using Listen = net_detail::LenOp<abi::Opcode::listen>;
 // shutdown(2) of `file`: `how` is SHUT_RD, SHUT_WR or SHUT_RDWR.
-class Shutdown {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::shutdown;
-
-  constexpr Shutdown(FileRef file, std::int32_t how) noexcept : file_(file), how_(how) {}
-
-  [[nodiscard]] constexpr FileRef file() const noexcept { return file_; }
-  [[nodiscard]] constexpr std::int32_t how() const noexcept { return how_; }
-
-  [[nodiscard]] constexpr abi::Sqe build() const noexcept {
-    abi::Sqe sqe = make_sqe(opcode, file_.sqe_flags());
-    sqe.fd = file_.raw();
-    sqe.len = static_cast<std::uint32_t>(how_);
-    return sqe;
-  }
-
-  [[nodiscard]] static constexpr ringkit::result<Shutdown> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    d.op_flags_allowed(abi::sqe_flag::fixed_file);
-    d.unused(&abi::Sqe::off, KernelRule::einval);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
-    d.unused(&abi::Sqe::splice_fd_in, KernelRule::einval);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
-    if (!d.ok()) return d.error();
-    return Shutdown(FileRef::from_sqe(sqe), static_cast<std::int32_t>(sqe.len));
-  }
-
-  friend constexpr bool operator==(const Shutdown&, const Shutdown&) noexcept = default;
-
- private:
-  FileRef file_;
-  std::int32_t how_;
-};
+using Shutdown = net_detail::LenOp<abi::Opcode::shutdown>;
 
 // socket(2): `type` may carry sock_nonblock / sock_cloexec.
 class Socket {
@@ -330,21 +241,21 @@ class Socket {
   static constexpr Socket direct(std::int32_t domain, std::int32_t type, std::int32_t protocol,
                                  DestSlot dest) noexcept {
     Socket b(domain, type, protocol);
-    b.dest_ = dest.encoded();
+    b.dest_ = dest;
     return b;
   }
 
   [[nodiscard]] constexpr std::int32_t domain() const noexcept { return domain_; }
   [[nodiscard]] constexpr std::int32_t type() const noexcept { return type_; }
   [[nodiscard]] constexpr std::int32_t protocol() const noexcept { return protocol_; }
-  [[nodiscard]] constexpr DestSlot dest() const noexcept { return DestSlot::from_encoded(dest_); }
+  [[nodiscard]] constexpr DestSlot dest() const noexcept { return dest_; }
 
   [[nodiscard]] constexpr abi::Sqe build() const noexcept {
     abi::Sqe sqe = make_sqe(opcode);
     sqe.fd = domain_;
     sqe.off = static_cast<std::uint64_t>(static_cast<std::int64_t>(type_));
     sqe.len = static_cast<std::uint32_t>(protocol_);
-    sqe.splice_fd_in = static_cast<std::int32_t>(dest_);
+    dest_.to_sqe(sqe);
     return sqe;
   }
 
@@ -352,21 +263,17 @@ class Socket {
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
     d.op_flags_allowed(0);
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::op_flags, KernelRule::einval);
-    d.unused(&abi::Sqe::buf_index, KernelRule::einval);
+    d.unused(field::addr | field::op_flags | field::buf_index, KernelRule::einval);
     const auto type = static_cast<std::int32_t>(static_cast<std::uint32_t>(sqe.off));
     d.require_strict(sqe.off == static_cast<std::uint64_t>(static_cast<std::int64_t>(type)));
     const std::uint32_t type_flags = static_cast<std::uint32_t>(type) & ~sock_type_mask;
-    const auto slot = static_cast<std::uint32_t>(sqe.splice_fd_in);
-    if (slot != 0) d.require((type_flags & sock_cloexec) == 0);
+    const DestSlot dest = DestSlot::from_sqe(sqe);
+    refuse_cloexec_slot(d, dest, type_flags & sock_cloexec);
     d.require((type_flags & ~(sock_cloexec | sock_nonblock)) == 0);
-    d.unused(&abi::Sqe::ioprio, KernelRule::ignores);
-    d.unused(&abi::Sqe::addr3, KernelRule::ignores);
-    d.unused(&abi::Sqe::pad2, KernelRule::ignores);
+    d.unused(field::ioprio | field::addr3 | field::pad2, KernelRule::ignores);
     if (!d.ok()) return d.error();
     Socket b(sqe.fd, type, static_cast<std::int32_t>(sqe.len));
-    b.dest_ = slot;
+    b.dest_ = dest;
     return b;
   }
 
@@ -376,7 +283,7 @@ class Socket {
   std::int32_t domain_;
   std::int32_t type_;
   std::int32_t protocol_;
-  std::uint32_t dest_ = 0;
+  DestSlot dest_ = DestSlot::descriptor();
 };
 
 }  // namespace ringkit::op

@@ -64,13 +64,13 @@ struct RwFields {
     if (sqe.pad2 != 0) {
       d.require(sqe.pad2 == abi::rw::attr_flag_pi);
     } else {
-      d.unused(&abi::Sqe::addr3, KernelRule::ignores);
+      d.unused(field::addr3, KernelRule::ignores);
     }
     const auto fd_in = static_cast<std::uint32_t>(sqe.splice_fd_in);
     if (writes) {
       d.require_strict((fd_in & ~0xffu) == 0);  // __pad4: never read
     } else {
-      d.unused(&abi::Sqe::splice_fd_in, KernelRule::ignores);
+      d.unused(field::splice_fd_in, KernelRule::ignores);
     }
     RwFields f(FileRef::from_sqe(sqe), sqe.addr, sqe.len, sqe.off);
     f.sqe_flags = static_cast<std::uint8_t>(sqe.flags & allowed);

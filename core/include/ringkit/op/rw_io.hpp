@@ -24,287 +24,152 @@
 
 #include <sys/uio.h>
 
+#include <type_traits>
+
 #include "ringkit/op/rw_common.hpp"
 
 namespace ringkit::op {
 
-// read(2)/pread(2) into one buffer, or into a provided buffer (select_buffer).
-class Read : public detail::RwOp<Read> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::read;
+namespace detail {
 
-  // `len` bytes into `buf` from `offset` (-1 / ~0: the file position).
-  Read(FileRef file, void* buf, std::uint32_t len, std::uint64_t offset) noexcept
-      : RwOp(detail::RwFields(file, address_of(buf), len, offset)) {}
-  // Up to `len` bytes (0: the whole buffer, for ring-provided buffers) into a buffer the kernel
-  // picks from `group`; the CQE carries its id.
-  static constexpr Read select_buffer(FileRef file, BufGroup group, std::uint32_t len,
-                                      std::uint64_t offset) noexcept {
-    detail::RwFields f(file, 0, len, offset);
-    f.sqe_flags |= abi::sqe_flag::buffer_select;
-    f.buf_index = group.id;
-    return Read(f);
-  }
-
-  [[nodiscard]] constexpr std::uint64_t address() const noexcept { return f_.addr; }
-  [[nodiscard]] void* buffer() const noexcept { return pointer_from(f_.addr); }
-  [[nodiscard]] constexpr std::uint32_t length() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr bool selects_buffer() const noexcept {
-    return f_.sqe_flags & abi::sqe_flag::buffer_select;
-  }
-  [[nodiscard]] constexpr BufGroup buf_group() const noexcept { return BufGroup{f_.buf_index}; }
-
-  [[nodiscard]] static constexpr ringkit::result<Read> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    detail::RwFields f = detail::RwFields::decode(
-        d, abi::sqe_flag::fixed_file | abi::sqe_flag::buffer_select, false);
-    if (f.sqe_flags & abi::sqe_flag::buffer_select) {
-      d.unused(&abi::Sqe::addr, KernelRule::ignores);
-      f.addr = 0;
-    } else {
-      d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-      f.buf_index = 0;
-    }
-    if (!d.ok()) return d.error();
-    return Read(f);
-  }
-
-  friend constexpr bool operator==(const Read&, const Read&) noexcept = default;
-
- private:
-  constexpr explicit Read(const detail::RwFields& f) noexcept : RwOp(f) {}
+// What tells the eight transfer opcodes apart (READ, WRITE, READV, WRITEV and their _FIXED forms).
+struct RwTransferKind {
+  bool writes;    // write_stream applies, and the memory is only read
+  bool vectored;  // addr/len are an iovec array and its length, not one buffer
+  bool fixed;     // buf_index names the registered buffer the memory lies in
+  bool selects;   // IOSQE_BUFFER_SELECT is accepted (READ and READV only)
 };
 
-// write(2)/pwrite(2) from one buffer.
-class Write : public detail::RwWriteOp<Write> {
+constexpr RwTransferKind rw_transfer_kind(abi::Opcode op) noexcept {
+  using abi::Opcode;
+  return RwTransferKind{
+      .writes = op == Opcode::write || op == Opcode::writev || op == Opcode::write_fixed ||
+                op == Opcode::writev_fixed,
+      .vectored = op == Opcode::readv || op == Opcode::writev || op == Opcode::readv_fixed ||
+                  op == Opcode::writev_fixed,
+      .fixed = op == Opcode::read_fixed || op == Opcode::write_fixed || op == Opcode::readv_fixed ||
+               op == Opcode::writev_fixed,
+      .selects = op == Opcode::read || op == Opcode::readv,
+  };
+}
+
+// One builder for the eight transfer opcodes: the kind decides the constructor's memory type,
+// which accessors exist and what decode() checks beyond __io_prep_rw.
+template <abi::Opcode Op>
+class RwTransfer : public std::conditional_t<rw_transfer_kind(Op).writes, RwWriteOp<RwTransfer<Op>>,
+                                             RwOp<RwTransfer<Op>>> {
+  static constexpr RwTransferKind kind = rw_transfer_kind(Op);
+  using Base = std::conditional_t<kind.writes, RwWriteOp<RwTransfer>, RwOp<RwTransfer>>;
+  // One buffer (written into by reads) or an iovec array.
+  using Memory = std::conditional_t<kind.vectored, const iovec*,
+                                    std::conditional_t<kind.writes, const void*, void*>>;
+  using Base::f_;
+
  public:
-  static constexpr abi::Opcode opcode = abi::Opcode::write;
+  static constexpr abi::Opcode opcode = Op;
 
-  Write(FileRef file, const void* buf, std::uint32_t len, std::uint64_t offset) noexcept
-      : RwWriteOp(detail::RwFields(file, address_of(buf), len, offset)) {}
-
-  [[nodiscard]] constexpr std::uint64_t address() const noexcept { return f_.addr; }
-  [[nodiscard]] const void* buffer() const noexcept { return pointer_from(f_.addr); }
-  [[nodiscard]] constexpr std::uint32_t length() const noexcept { return f_.len; }
-
-  [[nodiscard]] static constexpr ringkit::result<Write> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, true);
-    d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-    f.buf_index = 0;
-    if (!d.ok()) return d.error();
-    return Write(f);
+  // `len` bytes at `buf` (or `len` iovecs at `iovecs`), at `offset` (-1 / ~0: the file position).
+  RwTransfer(FileRef file, Memory memory, std::uint32_t len, std::uint64_t offset) noexcept
+      requires(!kind.fixed)
+      : Base(RwFields(file, address_of(memory), len, offset)) {}
+  // The same inside registered buffer `index`.
+  RwTransfer(FileRef file, Memory memory, std::uint32_t len, std::uint64_t offset,
+             BufIndex index) noexcept requires(kind.fixed)
+      : Base(RwFields(file, address_of(memory), len, offset)) {
+    f_.buf_index = index.value;
+  }
+  // READ: up to `len` bytes (0: the whole buffer, for ring-provided buffers) into a buffer the
+  // kernel picks from `group`; the CQE carries its id.
+  static constexpr RwTransfer select_buffer(FileRef file, BufGroup group, std::uint32_t len,
+                                            std::uint64_t offset) noexcept
+      requires(Op == abi::Opcode::read) {
+    return RwTransfer(selected(RwFields(file, 0, len, offset), group));
+  }
+  // READV: into a buffer the kernel picks from `group`, at most iov->iov_len bytes: `iov` is one
+  // iovec (len 1) the kernel reads only for its length.
+  static RwTransfer select_buffer(FileRef file, const iovec* iov, BufGroup group,
+                                  std::uint64_t offset) noexcept
+      requires(Op == abi::Opcode::readv) {
+    return RwTransfer(selected(RwFields(file, address_of(iov), 1, offset), group));
   }
 
-  friend constexpr bool operator==(const Write&, const Write&) noexcept = default;
-
- private:
-  constexpr explicit Write(const detail::RwFields& f) noexcept : RwWriteOp(f) {}
-};
-
-// readv(2)/preadv2(2): scatter into an iovec array, or into a provided buffer (select_buffer).
-class Readv : public detail::RwOp<Readv> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::readv;
-
-  Readv(FileRef file, const iovec* iovecs, std::uint32_t count, std::uint64_t offset) noexcept
-      : RwOp(detail::RwFields(file, address_of(iovecs), count, offset)) {}
-  // Into a buffer the kernel picks from `group`, at most iov->iov_len bytes: `iov` is one iovec
-  // (len 1) the kernel reads only for its length.
-  static Readv select_buffer(FileRef file, const iovec* iov, BufGroup group,
-                             std::uint64_t offset) noexcept {
-    detail::RwFields f(file, address_of(iov), 1, offset);
-    f.sqe_flags |= abi::sqe_flag::buffer_select;
-    f.buf_index = group.id;
-    return Readv(f);
+  [[nodiscard]] constexpr std::uint64_t address() const noexcept requires(!kind.vectored) {
+    return f_.addr;
   }
-
-  [[nodiscard]] constexpr std::uint64_t iovecs_address() const noexcept { return f_.addr; }
-  [[nodiscard]] const iovec* iovecs() const noexcept {
+  [[nodiscard]] Memory buffer() const noexcept requires(!kind.vectored) {
+    return pointer_from(f_.addr);
+  }
+  [[nodiscard]] constexpr std::uint32_t length() const noexcept requires(!kind.vectored) {
+    return f_.len;
+  }
+  [[nodiscard]] constexpr std::uint64_t iovecs_address() const noexcept requires(kind.vectored) {
+    return f_.addr;
+  }
+  [[nodiscard]] const iovec* iovecs() const noexcept requires(kind.vectored) {
     return static_cast<const iovec*>(pointer_from(f_.addr));
   }
-  [[nodiscard]] constexpr std::uint32_t iovec_count() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr bool selects_buffer() const noexcept {
+  [[nodiscard]] constexpr std::uint32_t iovec_count() const noexcept requires(kind.vectored) {
+    return f_.len;
+  }
+  [[nodiscard]] constexpr BufIndex buf_index() const noexcept requires(kind.fixed) {
+    return BufIndex{f_.buf_index};
+  }
+  [[nodiscard]] constexpr bool selects_buffer() const noexcept requires(kind.selects) {
     return f_.sqe_flags & abi::sqe_flag::buffer_select;
   }
-  [[nodiscard]] constexpr BufGroup buf_group() const noexcept { return BufGroup{f_.buf_index}; }
+  [[nodiscard]] constexpr BufGroup buf_group() const noexcept requires(kind.selects) {
+    return BufGroup{f_.buf_index};
+  }
 
-  [[nodiscard]] static constexpr ringkit::result<Readv> decode(
+  [[nodiscard]] static constexpr ringkit::result<RwTransfer> decode(
       const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
     SqeDecoder d(sqe, opcode, mode);
-    detail::RwFields f = detail::RwFields::decode(
-        d, abi::sqe_flag::fixed_file | abi::sqe_flag::buffer_select, false);
-    if (f.sqe_flags & abi::sqe_flag::buffer_select) {
+    const std::uint8_t allowed =
+        abi::sqe_flag::fixed_file | (kind.selects ? abi::sqe_flag::buffer_select : 0);
+    RwFields f = RwFields::decode(d, allowed, kind.writes);
+    const bool selected = f.sqe_flags & abi::sqe_flag::buffer_select;
+    if (!kind.fixed && !selected) {
+      d.unused(field::buf_index, KernelRule::ignores);
+      f.buf_index = 0;
+    } else if (selected && kind.vectored) {
       d.require(sqe.len == 1);  // io_iov_buffer_select_prep
-    } else {
-      d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-      f.buf_index = 0;
+    } else if (selected) {
+      d.unused(field::addr, KernelRule::ignores);  // the selected buffer replaces it
+      f.addr = 0;
     }
     if (!d.ok()) return d.error();
-    return Readv(f);
+    return RwTransfer(f);
   }
 
-  friend constexpr bool operator==(const Readv&, const Readv&) noexcept = default;
+  friend constexpr bool operator==(const RwTransfer&, const RwTransfer&) noexcept = default;
 
  private:
-  constexpr explicit Readv(const detail::RwFields& f) noexcept : RwOp(f) {}
+  constexpr explicit RwTransfer(const RwFields& f) noexcept : Base(f) {}
+  static constexpr RwFields selected(RwFields f, BufGroup group) noexcept {
+    f.sqe_flags |= abi::sqe_flag::buffer_select;
+    f.buf_index = group.id;
+    return f;
+  }
 };
 
+}  // namespace detail
+
+// read(2)/pread(2) into one buffer, or into a provided buffer (select_buffer).
+using Read = detail::RwTransfer<abi::Opcode::read>;
+// write(2)/pwrite(2) from one buffer.
+using Write = detail::RwTransfer<abi::Opcode::write>;
+// readv(2)/preadv2(2): scatter into an iovec array, or into a provided buffer (select_buffer).
+using Readv = detail::RwTransfer<abi::Opcode::readv>;
 // writev(2)/pwritev2(2): gather from an iovec array.
-class Writev : public detail::RwWriteOp<Writev> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::writev;
-
-  Writev(FileRef file, const iovec* iovecs, std::uint32_t count, std::uint64_t offset) noexcept
-      : RwWriteOp(detail::RwFields(file, address_of(iovecs), count, offset)) {}
-
-  [[nodiscard]] constexpr std::uint64_t iovecs_address() const noexcept { return f_.addr; }
-  [[nodiscard]] const iovec* iovecs() const noexcept {
-    return static_cast<const iovec*>(pointer_from(f_.addr));
-  }
-  [[nodiscard]] constexpr std::uint32_t iovec_count() const noexcept { return f_.len; }
-
-  [[nodiscard]] static constexpr ringkit::result<Writev> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, true);
-    d.unused(&abi::Sqe::buf_index, KernelRule::ignores);
-    f.buf_index = 0;
-    if (!d.ok()) return d.error();
-    return Writev(f);
-  }
-
-  friend constexpr bool operator==(const Writev&, const Writev&) noexcept = default;
-
- private:
-  constexpr explicit Writev(const detail::RwFields& f) noexcept : RwWriteOp(f) {}
-};
-
+using Writev = detail::RwTransfer<abi::Opcode::writev>;
 // pread into (part of) registered buffer `index`.
-class ReadFixed : public detail::RwOp<ReadFixed> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::read_fixed;
-
-  ReadFixed(FileRef file, void* buf, std::uint32_t len, std::uint64_t offset,
-            BufIndex index) noexcept
-      : RwOp(detail::RwFields(file, address_of(buf), len, offset)) {
-    f_.buf_index = index.value;
-  }
-
-  [[nodiscard]] constexpr std::uint64_t address() const noexcept { return f_.addr; }
-  [[nodiscard]] void* buffer() const noexcept { return pointer_from(f_.addr); }
-  [[nodiscard]] constexpr std::uint32_t length() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr BufIndex buf_index() const noexcept { return BufIndex{f_.buf_index}; }
-
-  [[nodiscard]] static constexpr ringkit::result<ReadFixed> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    const detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, false);
-    if (!d.ok()) return d.error();
-    return ReadFixed(f);
-  }
-
-  friend constexpr bool operator==(const ReadFixed&, const ReadFixed&) noexcept = default;
-
- private:
-  constexpr explicit ReadFixed(const detail::RwFields& f) noexcept : RwOp(f) {}
-};
-
+using ReadFixed = detail::RwTransfer<abi::Opcode::read_fixed>;
 // pwrite from (part of) registered buffer `index`.
-class WriteFixed : public detail::RwWriteOp<WriteFixed> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::write_fixed;
-
-  WriteFixed(FileRef file, const void* buf, std::uint32_t len, std::uint64_t offset,
-             BufIndex index) noexcept
-      : RwWriteOp(detail::RwFields(file, address_of(buf), len, offset)) {
-    f_.buf_index = index.value;
-  }
-
-  [[nodiscard]] constexpr std::uint64_t address() const noexcept { return f_.addr; }
-  [[nodiscard]] const void* buffer() const noexcept { return pointer_from(f_.addr); }
-  [[nodiscard]] constexpr std::uint32_t length() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr BufIndex buf_index() const noexcept { return BufIndex{f_.buf_index}; }
-
-  [[nodiscard]] static constexpr ringkit::result<WriteFixed> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    const detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, true);
-    if (!d.ok()) return d.error();
-    return WriteFixed(f);
-  }
-
-  friend constexpr bool operator==(const WriteFixed&, const WriteFixed&) noexcept = default;
-
- private:
-  constexpr explicit WriteFixed(const detail::RwFields& f) noexcept : RwWriteOp(f) {}
-};
-
+using WriteFixed = detail::RwTransfer<abi::Opcode::write_fixed>;
 // preadv into registered buffer `index`: each iovec addresses memory inside it (6.15).
-class ReadvFixed : public detail::RwOp<ReadvFixed> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::readv_fixed;
-
-  ReadvFixed(FileRef file, const iovec* iovecs, std::uint32_t count, std::uint64_t offset,
-             BufIndex index) noexcept
-      : RwOp(detail::RwFields(file, address_of(iovecs), count, offset)) {
-    f_.buf_index = index.value;
-  }
-
-  [[nodiscard]] constexpr std::uint64_t iovecs_address() const noexcept { return f_.addr; }
-  [[nodiscard]] const iovec* iovecs() const noexcept {
-    return static_cast<const iovec*>(pointer_from(f_.addr));
-  }
-  [[nodiscard]] constexpr std::uint32_t iovec_count() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr BufIndex buf_index() const noexcept { return BufIndex{f_.buf_index}; }
-
-  [[nodiscard]] static constexpr ringkit::result<ReadvFixed> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    const detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, false);
-    if (!d.ok()) return d.error();
-    return ReadvFixed(f);
-  }
-
-  friend constexpr bool operator==(const ReadvFixed&, const ReadvFixed&) noexcept = default;
-
- private:
-  constexpr explicit ReadvFixed(const detail::RwFields& f) noexcept : RwOp(f) {}
-};
-
+using ReadvFixed = detail::RwTransfer<abi::Opcode::readv_fixed>;
 // pwritev from registered buffer `index`: each iovec addresses memory inside it (6.15).
-class WritevFixed : public detail::RwWriteOp<WritevFixed> {
- public:
-  static constexpr abi::Opcode opcode = abi::Opcode::writev_fixed;
-
-  WritevFixed(FileRef file, const iovec* iovecs, std::uint32_t count, std::uint64_t offset,
-              BufIndex index) noexcept
-      : RwWriteOp(detail::RwFields(file, address_of(iovecs), count, offset)) {
-    f_.buf_index = index.value;
-  }
-
-  [[nodiscard]] constexpr std::uint64_t iovecs_address() const noexcept { return f_.addr; }
-  [[nodiscard]] const iovec* iovecs() const noexcept {
-    return static_cast<const iovec*>(pointer_from(f_.addr));
-  }
-  [[nodiscard]] constexpr std::uint32_t iovec_count() const noexcept { return f_.len; }
-  [[nodiscard]] constexpr BufIndex buf_index() const noexcept { return BufIndex{f_.buf_index}; }
-
-  [[nodiscard]] static constexpr ringkit::result<WritevFixed> decode(
-      const abi::Sqe& sqe, DecodeMode mode = DecodeMode::strict) noexcept {
-    SqeDecoder d(sqe, opcode, mode);
-    const detail::RwFields f = detail::RwFields::decode(d, abi::sqe_flag::fixed_file, true);
-    if (!d.ok()) return d.error();
-    return WritevFixed(f);
-  }
-
-  friend constexpr bool operator==(const WritevFixed&, const WritevFixed&) noexcept = default;
-
- private:
-  constexpr explicit WritevFixed(const detail::RwFields& f) noexcept : RwWriteOp(f) {}
-};
+using WritevFixed = detail::RwTransfer<abi::Opcode::writev_fixed>;
 
 // Reads whenever the (pollable) file has data, one provided buffer from `group` per CQE, until
 // an error or the group runs dry (cqe_flag::more on all but the last). No ioprio (-EINVAL).
@@ -333,9 +198,8 @@ class ReadMultishot : private detail::RwOp<ReadMultishot> {
     const detail::RwFields f = detail::RwFields::decode(
         d, abi::sqe_flag::fixed_file | abi::sqe_flag::buffer_select, false);
     d.require(sqe.flags & abi::sqe_flag::buffer_select);  // "must be used with provided buffers"
-    d.unused(&abi::Sqe::addr, KernelRule::einval);
-    d.unused(&abi::Sqe::len, KernelRule::einval);
-    d.unused(&abi::Sqe::ioprio, KernelRule::einval);  // io_init_req: no .ioprio in opdef
+    d.unused(field::addr | field::len, KernelRule::einval);
+    d.unused(field::ioprio, KernelRule::einval);  // io_init_req: no .ioprio in opdef
     if (!d.ok()) return d.error();
     return ReadMultishot(f);
   }

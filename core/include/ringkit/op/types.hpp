@@ -72,6 +72,13 @@ class DestSlot {
   [[nodiscard]] static constexpr DestSlot from_encoded(std::uint32_t encoded) noexcept {
     return DestSlot(encoded);
   }
+  // sqe->file_index is the word splice_fd_in shares.
+  [[nodiscard]] static constexpr DestSlot from_sqe(const abi::Sqe& sqe) noexcept {
+    return DestSlot(static_cast<std::uint32_t>(sqe.splice_fd_in));
+  }
+  constexpr void to_sqe(abi::Sqe& sqe) const noexcept {
+    sqe.splice_fd_in = static_cast<std::int32_t>(encoded_);
+  }
 
   friend constexpr bool operator==(DestSlot, DestSlot) noexcept = default;
 
