@@ -106,6 +106,10 @@ constexpr ReasonText reason_text_of(ErrorReason reason) noexcept {
       return {"drain_barrier_failed",
               "the NOP with IOSQE_IO_DRAIN that waits out every request in flight failed "
               "(ring restrictions that forbid NOP or IOSQE_IO_DRAIN make draining impossible)"};
+    case ErrorReason::sim_wait_never_completes:
+      return {"sim_wait_never_completes",
+              "the simulated world has no pending event that could post the CQEs this wait "
+              "needs, and no timeout; the kernel would block forever"};
   }
   return {"unknown", "unknown reason"};
 }

@@ -62,50 +62,6 @@ void Ring::detach() noexcept {
   cq_ = CompletionQueue{};
 }
 
-std::uint32_t Ring::flush_sq() noexcept {
-  const std::uint32_t tail = sq_.sqe_tail;
-  if (sq_.sqe_head != tail) {
-    sq_.sqe_head = tail;
-    // Release: the SQE bytes are visible before the kernel (or SQ thread) sees the new tail.
-    store_release(sq_.ktail, tail);
-  }
-  return tail - load_acquire(sq_.khead);
-}
-
-std::uint32_t Ring::enter_flags_for(std::uint32_t to_submit, std::uint32_t wait_nr,
-                                    bool& need_enter) const noexcept {
-  std::uint32_t flags = 0;
-  need_enter = false;
-  if (to_submit != 0) {
-    if (!(params_.flags & abi::setup::sqpoll)) {
-      need_enter = true;
-    } else {
-      // The SQ thread may have gone to sleep after we published the tail: the full fence
-      // orders our tail store before the flag load (liburing's io_uring_smp_mb()).
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (sq_flags() & abi::sq_ring_flag::need_wakeup) {
-        flags |= abi::enter_flag::sq_wakeup;
-        need_enter = true;
-      }
-    }
-  }
-  // IOPOLL rings only complete when reaped; a CQ backlog or deferred task work only posts
-  // completions when asked.
-  if (wait_nr != 0 || (params_.flags & abi::setup::iopoll) || cq_needs_flush()) {
-    flags |= abi::enter_flag::getevents;
-    need_enter = true;
-  }
-  return flags;
-}
-
-result<std::uint32_t> Ring::submit_and_wait(std::uint32_t wait_nr) noexcept {
-  const std::uint32_t to_submit = flush_sq();
-  bool need_enter = false;
-  const std::uint32_t flags = enter_flags_for(to_submit, wait_nr, need_enter);
-  if (!need_enter) return to_submit;
-  return do_enter(EnterCall{to_submit, wait_nr, flags, nullptr, 0});
-}
-
 result<std::uint32_t> Ring::submit_and_wait_timeout(std::uint32_t wait_nr,
                                                     std::chrono::nanoseconds timeout,
                                                     const sigset_t* sigmask) noexcept {

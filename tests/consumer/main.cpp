@@ -5,6 +5,7 @@
 #include <ringkit/abi.hpp>
 #include <ringkit/op/nop.hpp>
 #include <ringkit/ring_options.hpp>
+#include <ringkit/sim/sim_ring.hpp>
 #include <ringkit/uring.hpp>
 
 namespace {
@@ -38,6 +39,22 @@ int run_a_nop() {
   return 0;
 }
 
+// The same NOP through the simulator (ringkit::sim, which needs no kernel io_uring).
+int run_a_simulated_nop() {
+  ringkit::sim::World world;
+  ringkit::RingOptions options;
+  options.entries = 4;
+  auto ring = ringkit::sim::SimRing::create(world, options);
+  if (!ring) return 1;
+  ringkit::abi::Sqe nop = ringkit::op::Nop().build();
+  nop.user_data = 7;
+  if (!(*ring)->push(nop) || !(*ring)->submit_and_wait(1)) return 1;
+  const ringkit::abi::Cqe* cqe = (*ring)->peek_cqe();
+  if (cqe == nullptr || cqe->user_data != 7 || cqe->res != 0) return 1;
+  std::printf("consumer: NOP through the sim ring ok\n");
+  return 0;
+}
+
 }  // namespace
 
 int main() {
@@ -50,5 +67,6 @@ int main() {
   }
   std::printf("consumer: %s\n", params.error().message().c_str());
   if (ringkit::abi::opcode_name(ringkit::abi::Opcode::nop) != "NOP") return 1;
+  if (run_a_simulated_nop() != 0) return 1;
   return run_a_nop();
 }

@@ -16,14 +16,14 @@ run("${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/build"
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
 run("${WORK_DIR}/build/consumer")
 
-# pkg-config must find it too (ringkit-uring brings ringkit and liburing along), and its flags
-# alone must build the same program.
+# pkg-config must find it too (ringkit-uring and ringkit-sim bring ringkit and liburing along),
+# and their flags alone must build the same program.
 find_program(PKG_CONFIG pkg-config REQUIRED)
 set(ENV{PKG_CONFIG_PATH} "${prefix}/${LIBDIR}/pkgconfig")
-execute_process(COMMAND "${PKG_CONFIG}" --cflags --libs "ringkit-uring >= 0.1"
+execute_process(COMMAND "${PKG_CONFIG}" --cflags --libs "ringkit-sim >= 0.1" "ringkit-uring >= 0.1"
                 OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "consumer test: pkg-config does not find ringkit-uring in ${prefix}")
+  message(FATAL_ERROR "consumer test: pkg-config does not find ringkit-sim/ringkit-uring in ${prefix}")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
 run("${CXX_COMPILER}" "${CONSUMER_SOURCE_DIR}/main.cpp" -o "${WORK_DIR}/consumer-pc" ${flags})

@@ -201,6 +201,12 @@ TEST_F(UringSetup, SqpollSqueueWaitReturnsWithRoom) {
   ASSERT_TRUE(ring->submit());
   const result<void> waited = ring->squeue_wait();
   ASSERT_TRUE(waited) << waited.error().message();
+  // io_sqpoll_wait_sq returns once the kernel's internal SQ head shows room; the head userspace
+  // reads is published at the end of the poller's batch, so it may lag for a moment.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ring->sq_ready() == 4u && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   EXPECT_LT(ring->sq_ready(), 4u);
   std::array<Cqe, 4> cqes{};
   std::uint32_t got = 0;

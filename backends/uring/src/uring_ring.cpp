@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -31,26 +30,6 @@ struct UringRing::Liburing {
 
 namespace {
 
-// Bumped in a forked child, whose threads have new ids but keep the parent's thread_locals.
-std::atomic<unsigned> fork_generation{1};
-
-// The calling thread's id, cached per thread (registered-ring checks run on every enter).
-int current_tid() noexcept {
-  static const bool watching_forks = [] {
-    pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
-    return true;
-  }();
-  (void)watching_forks;
-  thread_local unsigned cached_generation = 0;
-  thread_local int cached_tid = 0;
-  const unsigned generation = fork_generation.load(std::memory_order_relaxed);
-  if (cached_generation != generation) {
-    cached_tid = static_cast<int>(gettid());
-    cached_generation = generation;
-  }
-  return cached_tid;
-}
-
 std::size_t page_rounded(std::size_t bytes) noexcept {
   const long page = sysconf(_SC_PAGESIZE);
   const std::size_t size = page > 0 ? static_cast<std::size_t>(page) : 4096;
@@ -73,6 +52,22 @@ void* map_anonymous(std::size_t bytes) noexcept {
 }
 
 }  // namespace
+
+namespace detail {
+
+// A forked child's one thread inherits the forking thread's cached id but has a new one; the
+// child handler runs on that thread and clears it. It is installed before any id is cached.
+int cache_current_tid() noexcept {
+  static const bool watching_forks = [] {
+    pthread_atfork(nullptr, nullptr, [] { cached_tid = 0; });
+    return true;
+  }();
+  (void)watching_forks;
+  cached_tid = static_cast<int>(gettid());
+  return cached_tid;
+}
+
+}  // namespace detail
 
 UringRing::UringRing() noexcept = default;
 
@@ -150,7 +145,7 @@ result<void> UringRing::set_up_with_owned_memory(abi::Params& params) noexcept {
   if (params.flags & abi::setup::registered_fd_only) {
     // Not an fd: the ring is registered in this thread's task context, at index r.
     registered_index_ = r;
-    registered_tid_ = current_tid();
+    registered_tid_ = detail::current_tid();
   } else {
     fd_ = r;
   }
@@ -199,27 +194,6 @@ void UringRing::release() noexcept {
   owned_ = OwnedMemory{};
 }
 
-bool UringRing::on_registering_thread() const noexcept {
-  return registered_index_ >= 0 && registered_tid_ == current_tid();
-}
-
-result<std::uint32_t> UringRing::do_enter(const EnterCall& call) noexcept {
-  std::uint32_t flags = call.flags;
-  int target = fd_;
-  if (on_registering_thread()) {
-    flags |= abi::enter_flag::registered_ring;
-    target = registered_index_;
-  } else if (fd_ < 0) {
-    return Error{EBADF, ErrorReason::registered_ring_other_thread};
-  }
-  // io_uring_enter2 passes arg and argsz to the kernel as they are (a sigset or getevents arg).
-  const int r =
-      io_uring_enter2(static_cast<unsigned>(target), call.to_submit, call.min_complete, flags,
-                      static_cast<sigset_t*>(const_cast<void*>(call.arg)), call.argsz);
-  if (r < 0) return Error{-r};
-  return static_cast<std::uint32_t>(r);
-}
-
 result<std::uint32_t> UringRing::do_register(abi::RegisterOp op, void* arg,
                                              std::uint32_t nr_args) noexcept {
   std::uint32_t opcode = static_cast<std::uint32_t>(op);
@@ -244,7 +218,7 @@ result<void> UringRing::register_ring_fd() noexcept {
   const result<std::uint32_t> r = do_register(abi::RegisterOp::register_ring_fds, &update, 1);
   if (!r) return r.error();
   registered_index_ = static_cast<int>(update.offset);
-  registered_tid_ = current_tid();
+  registered_tid_ = detail::current_tid();
   return {};
 }
 

@@ -57,9 +57,15 @@ enum class ErrorReason : std::uint16_t {
   // cancel_all_and_drain's IOSQE_IO_DRAIN barrier failed (its CQE's -res is the errno, e.g.
   // EACCES under restrictions that do not allow NOP or IOSQE_IO_DRAIN).
   drain_barrier_failed,
+
+  // The simulator.
+  // A wait for CQEs that nothing in the simulated world can ever satisfy: no event is pending
+  // and no timeout was given. The kernel would block forever; the simulator says so instead
+  // (EDEADLK). detail: the number of CQEs the wait still needed.
+  sim_wait_never_completes,
 };
 // The last enumerator: add new reasons before it moves, and move this with them.
-inline constexpr ErrorReason last_error_reason = ErrorReason::drain_barrier_failed;
+inline constexpr ErrorReason last_error_reason = ErrorReason::sim_wait_never_completes;
 
 class Error {
  public:

@@ -14,8 +14,14 @@
 //   MSG_SEND_FD is -EINVAL; MSG_DATA: addr3 non-zero, CQE_SKIP, or file_index without
 //   FLAGS_PASS is -EINVAL (__io_msg_ring_data); MSG_SEND_FD: len non-zero is -EINVAL
 //   (io_msg_send_fd), file_index 0 is -EINVAL (__io_fixed_fd_install's slot - 1), FLAGS_PASS is
-//   ignored, and addr3 is read as a u32. ioprio and pad2 are never read. Takes a file: the
-//   target ring (IOSQE_FIXED_FILE allowed).
+//   ignored, and addr3 is read as a u32. Both rings' CQEs carry __io_fixed_fd_install's answer:
+//   the slot with IORING_FILE_INDEX_ALLOC, 0 for an explicit slot. MSG_SEND_FD to the sending
+//   ring itself is -EINVAL. ioprio and pad2 are never read.
+//   The file is the target ring; any file that is not an io_uring is -EBADFD (io_msg_ring).
+//   IOSQE_FIXED_FILE is accepted but can never name a ring: the file table refuses io_uring
+//   files (registering or installing one is -EBADF), and a registered ring fd
+//   (IORING_REGISTER_RING_FDS) lives in another table that only io_uring_enter reads. So a slot
+//   holding a file answers -EBADFD, an empty or out-of-range slot -EBADF.
 // liburing 2.3: io_uring_prep_cancel64 / cancel / cancel_fd (fd = -1 unless by fd) and
 // io_uring_prep_msg_ring (MSG_DATA only).
 #pragma once
@@ -159,11 +165,13 @@ class MsgRing {
   static constexpr abi::Opcode opcode = abi::Opcode::msg_ring;
 
   // Posts a CQE in the ring `ring` with res = `res` and user_data = `user_data` (MSG_DATA).
+  // `ring` must be a plain fd: a FixedFile never names a ring (-EBADFD or -EBADF, see above).
   constexpr MsgRing(FileRef ring, std::uint32_t res, std::uint64_t user_data) noexcept
       : ring_(ring), len_(res), user_data_(user_data) {}
-  // Installs this ring's registered file `source` in `ring`'s file table at `dest` (a slot or
-  // DestSlot::alloc(); not descriptor()), and posts a CQE there with res = the slot and
-  // user_data = `user_data` (MSG_SEND_FD, 6.0).
+  // Installs this ring's registered file `source` in another ring's file table at `dest` (a slot
+  // or DestSlot::alloc(); not descriptor(), -EINVAL) and posts a CQE there with user_data =
+  // `user_data` (MSG_SEND_FD, 6.0). Its res, and the sender's, is the slot chosen only with
+  // DestSlot::alloc(); with an explicit slot both are 0.
   [[nodiscard]] static constexpr MsgRing send_fd(FileRef ring, FixedFile source, DestSlot dest,
                                                  std::uint64_t user_data) noexcept {
     MsgRing m(ring, 0, user_data);

@@ -10,7 +10,9 @@
 //   io_poll_remove_prep: buf_index or splice_fd_in non-zero is -EINVAL; len may hold only
 //   UPDATE_EVENTS, UPDATE_USER_DATA and ADD_MULTI, and ADD_MULTI alone is -EINVAL; off (the new
 //   user_data) non-zero without UPDATE_USER_DATA is -EINVAL; poll32_events non-zero without
-//   UPDATE_EVENTS is -EINVAL. fd, ioprio, addr3 and pad2 are never read.
+//   UPDATE_EVENTS is -EINVAL. fd, ioprio, addr3 and pad2 are never read. At issue an update
+//   replaces only the target's low 16 event bits ("keep behavior flags"), so ADD_MULTI in an
+//   update changes nothing: a oneshot poll stays oneshot and a multishot one stays multishot.
 // liburing 2.3 (io_uring_prep_poll_add / poll_multishot / poll_remove / poll_update) writes
 // fd = -1 for POLL_REMOVE: the canonical form here.
 #pragma once
@@ -75,8 +77,11 @@ class PollRemove {
   // Cancels the POLL_ADD whose user_data is `target` (it completes with -ECANCELED).
   constexpr explicit PollRemove(std::uint64_t target) noexcept : target_(target) {}
 
-  // Updates the poll instead: new events (IORING_POLL_UPDATE_EVENTS); `multishot` re-arms it as
-  // a multishot poll (IORING_POLL_ADD_MULTI).
+  // Updates the poll instead (IORING_POLL_UPDATE_EVENTS) and re-arms it, checking the new mask
+  // against the file at once. Only the low 16 event bits are replaced; the poll keeps the
+  // behaviour bits it was added with (io_poll_remove: EPOLLONESHOT, EPOLLET), so an update can
+  // never switch a poll between oneshot and multishot. `multishot` only sets
+  // IORING_POLL_ADD_MULTI in the command, which the kernel accepts and then ignores here.
   constexpr PollRemove& update_events(std::uint32_t events, bool multishot = false) noexcept {
     command_ |= abi::poll::update_events;
     if (multishot) command_ |= abi::poll::add_multi;

@@ -17,7 +17,9 @@
 //    group with BUFFER_SELECT and unused otherwise. RECVMSG: splice_fd_in (file_index before
 //    6.17, optlen since) non-zero is -EINVAL; len is replaced by the msghdr's iov_len. RECV: len
 //    caps each multishot completion (6.16; -EINVAL before); optlen (splice_fd_in) is a multishot
-//    total limit (6.17) and -EINVAL without RECV_MULTISHOT; with BUFFER_SELECT addr is not used
+//    total budget (6.17) and -EINVAL without RECV_MULTISHOT: the completion that uses it up
+//    ends the request, but only BUNDLE clamps a receive to what is left (io_recv_buf_select),
+//    so a plain multishot may overshoot it by one completion; with BUFFER_SELECT addr is unused
 //    (the buffer comes from the group); canonical form 0, as liburing's recv_multishot with
 //    buf = NULL writes it.
 //  - io_send_zc_prep (SEND_ZC, SENDMSG_ZC): __pad2 or addr3 non-zero is -EINVAL (so is
@@ -153,8 +155,10 @@ class SendRecv {
     buf_index_ = index.value;
     return *this;
   }
-  // RECV multishot only: stop after `bytes` in total (optlen, 6.17); the kernel refuses it
-  // otherwise.
+  // RECV multishot only (optlen, 6.17; -EINVAL otherwise): a byte budget, not a hard cap. Each
+  // completion's res is taken off it, and the completion that uses it up ends the request (no
+  // F_MORE, no extra CQE). Only a BUNDLE receive is shortened to what is left; a plain multishot
+  // receive is not, so the bytes delivered may exceed `bytes` by up to one completion.
   constexpr SendRecv& total_limit(std::uint32_t bytes) noexcept requires(Op == abi::Opcode::recv) {
     total_limit_ = bytes;
     return *this;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "ctl_test_support.hpp"
+#include "ctl_script.hpp"
 
 namespace ringkit {
 namespace {
@@ -17,115 +17,120 @@ using namespace testing;
 
 using CtlCancel = CtlKernelTest;
 
-// A read of a pipe with nothing in it: it stays pending (armed on the pipe's poll) until
-// cancelled, or until data arrives.
-abi::Sqe pending_read(const Pipe& pipe, char* buf, std::uint64_t user_data) {
-  return with_user_data(op::Read(op::Fd{pipe.read_end}, buf, 8, ~0ull), user_data);
+Sqe cancel(const op::AsyncCancel& builder, std::uint64_t user_data) {
+  return with_user_data(builder, user_data);
+}
+// Pending reads 1 and 2 of the env's pipe, a POLL_ADD on it (3) and a timeout (4).
+Sqes four_pending(ScriptEnv& e) {
+  return {e.read(e.pipe, 0, 1), e.read(e.pipe, 1, 2),
+          with_user_data(op::PollAdd(e.read_fd(), POLLIN), 3),
+          with_user_data(op::Timeout(e.after(10s)), 4)};
 }
 
-TEST_F(CtlCancel, ByUserData) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf, 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel(1), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-}
+const ScriptCase cancel_cases[] = {
+    {"ByUserData",
+     {submit([](ScriptEnv& e) -> Sqes { return {e.read(e.pipe, 0, 1)}; }),
+      submit({cancel(op::AsyncCancel(1), 2)}), reap_in_any_order({{2, 0, 0}, {1, -ECANCELED, 0}})}},
+    {"ByUserDataCancelsTimeoutsToo",
+     {submit([](ScriptEnv& e) -> Sqes { return {with_user_data(op::Timeout(e.after(10s)), 1)}; }),
+      submit({cancel(op::AsyncCancel(1), 2)}), reap_in_any_order({{2, 0, 0}, {1, -ECANCELED, 0}})}},
+    // The read is untouched.
+    {"NoMatchIsEnoent",
+     {submit([](ScriptEnv& e) -> Sqes { return {e.read(e.pipe, 0, 1)}; }),
+      submit({cancel(op::AsyncCancel(99), 2)}), reap_in_order({{2, -ENOENT, 0}}), write_pipe("ok"),
+      reap_in_order({{1, 2, 0}})}},
+    // Request 8 is not cancelled.
+    {"AllByUserDataReturnsTheCount",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {e.read(e.pipe, 0, 7), e.read(e.pipe, 1, 7), e.read(e.pipe, 2, 8)};
+      }),
+      submit({cancel(op::AsyncCancel(7).all(), 9)}),
+      reap_in_any_order({{9, 2, 0}, {7, -ECANCELED, 0}, {7, -ECANCELED, 0}})}},
+    // ALL (and ANY) count their matches, so no match is 0, not -ENOENT (__io_async_cancel).
+    {"AllWithoutMatchIsZero",
+     {submit({cancel(op::AsyncCancel(7).all(), 9)}), reap_in_order({{9, 0, 0}})}},
+    // Request 2 is on the env's pipe, request 1 on its second pipe.
+    {"ByFdCancelsOnlyRequestsOnThatFile",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {e.read(e.second, 0, 1), e.read(e.pipe, 1, 2)};
+      }),
+      submit([](ScriptEnv& e) -> Sqes {
+        return {cancel(op::AsyncCancel::by_fd(e.second_read_fd()), 3)};
+      }),
+      reap_in_any_order({{3, 0, 0}, {1, -ECANCELED, 0}}),
+      // Nothing left on that file.
+      submit([](ScriptEnv& e) -> Sqes {
+        return {cancel(op::AsyncCancel::by_fd(e.second_read_fd()), 4)};
+      }),
+      reap_in_order({{4, -ENOENT, 0}}), write_pipe("b"), reap_in_order({{2, 1, 0}})}},
+    // The timeout has no file, so the count is 3; TIMEOUT_REMOVE still finds it.
+    {"ByFdAllReturnsTheCount",
+     {submit(four_pending), submit([](ScriptEnv& e) -> Sqes {
+        return {cancel(op::AsyncCancel::by_fd(e.read_fd()).all(), 5)};
+      }),
+      reap_in_any_order({{5, 3, 0}, {1, -ECANCELED, 0}, {2, -ECANCELED, 0}, {3, -ECANCELED, 0}}),
+      submit({with_user_data(op::TimeoutRemove(4), 6)}),
+      reap_in_any_order({{6, 0, 0}, {4, -ECANCELED, 0}})}},
+    // No POLL_ADD left after the first cancel; the READ is still there.
+    {"ByOpcode",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {e.read(e.pipe, 0, 1), with_user_data(op::PollAdd(e.read_fd(), POLLIN), 2)};
+      }),
+      submit({cancel(op::AsyncCancel::by_opcode(Opcode::poll_add), 3)}),
+      reap_in_any_order({{3, 0, 0}, {2, -ECANCELED, 0}}),
+      submit({cancel(op::AsyncCancel::by_opcode(Opcode::poll_add), 4),
+              cancel(op::AsyncCancel::by_opcode(Opcode::read), 5)}),
+      reap_in_any_order({{4, -ENOENT, 0}, {5, 0, 0}, {1, -ECANCELED, 0}})},
+     KernelVersion{6, 6}},
+    {"ByOpcodeAllReturnsTheCount",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {with_user_data(op::Timeout(e.after(10s)), 1),
+                with_user_data(op::Timeout(e.after(10s)), 2)};
+      }),
+      submit({cancel(op::AsyncCancel::by_opcode(Opcode::timeout).all(), 3)}),
+      reap_in_any_order({{3, 2, 0}, {1, -ECANCELED, 0}, {2, -ECANCELED, 0}})},
+     KernelVersion{6, 6}},
+    // IORING_ASYNC_CANCEL_FD | USERDATA: only request 2 on the env's pipe, not request 1 there
+    // nor request 2 on the second pipe; ANY then finds both still pending.
+    {"FdAndUserDataMustBothMatch",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {e.read(e.pipe, 0, 1), e.read(e.pipe, 1, 2), e.read(e.second, 2, 2)};
+      }),
+      submit([](ScriptEnv& e) -> Sqes {
+        return {cancel(op::AsyncCancel::by_fd(e.read_fd()).match_user_data(2).all(), 3)};
+      }),
+      reap_in_any_order({{3, 1, 0}, {2, -ECANCELED, 0}}), quiet(5ms),
+      submit({cancel(op::AsyncCancel::any().all(), 4)}),
+      reap_in_any_order({{4, 2, 0}, {1, -ECANCELED, 0}, {2, -ECANCELED, 0}})},
+     KernelVersion{6, 6}},
+    // ANY cancels every request, like ALL (__io_async_cancel: "all" is ALL or ANY), and counts
+    // them.
+    {"AnyCancelsEveryRequestAndCountsThem",
+     {submit(four_pending), submit({cancel(op::AsyncCancel::any(), 5)}),
+      reap_in_any_order({{5, 4, 0},
+                         {1, -ECANCELED, 0},
+                         {2, -ECANCELED, 0},
+                         {3, -ECANCELED, 0},
+                         {4, -ECANCELED, 0}})}},
+    {"AnyAllIsTheSameAsAny",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {e.read(e.pipe, 0, 1), e.read(e.pipe, 1, 2)};
+      }),
+      submit({cancel(op::AsyncCancel::any().all(), 3)}),
+      reap_in_any_order({{3, 2, 0}, {1, -ECANCELED, 0}, {2, -ECANCELED, 0}})}},
+    {"AnyWithNothingPendingIsZero",
+     {submit({cancel(op::AsyncCancel::any(), 1), cancel(op::AsyncCancel::any().all(), 2)}),
+      reap_in_order({{1, 0, 0}, {2, 0, 0}})}},
+};
 
-TEST_F(CtlCancel, ByUserDataCancelsTimeoutsToo) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&ts), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel(1), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, NoMatchIsEnoent) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf, 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel(99), 2)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, -ENOENT, 0}));
-  // The read is untouched.
-  ASSERT_TRUE(write_all(pipe.write_end, "ok"));
-  cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, 2, 0}));
-}
-
-TEST_F(CtlCancel, AllByUserDataReturnsTheCount) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[3][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf[0], 7), pending_read(pipe, buf[1], 7),
-                                  pending_read(pipe, buf[2], 8)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel(7).all(), 9)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  EXPECT_EQ(find_cqe(cqes, 9), (Cqe{9, 2, 0}));
-  for (const Cqe& cqe : cqes) {
-    if (cqe.user_data == 7) {
-      EXPECT_EQ(cqe.res, -ECANCELED);
-    }
-  }
-  EXPECT_FALSE(find_cqe(cqes, 8).has_value());
-}
-
-// ALL (and ANY) count their matches, so no match is 0, not -ENOENT (__io_async_cancel).
-TEST_F(CtlCancel, AllWithoutMatchIsZero) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel(7).all(), 9)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{9, 0, 0}));
-}
-
-TEST_F(CtlCancel, ByFdCancelsOnlyRequestsOnThatFile) {
-  Pipe first;
-  Pipe second;
-  ASSERT_TRUE(first.ok() && second.ok());
-  char buf[2][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {pending_read(first, buf[0], 1), pending_read(second, buf[1], 2)}));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::Fd{first.read_end}), 3)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-  // Nothing left on that file.
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::Fd{first.read_end}), 4)}));
-  cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{4, -ENOENT, 0}));
-  ASSERT_TRUE(write_all(second.write_end, "b"));
-  cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, 1, 0}));
-}
+RINGKIT_CTL_SCRIPT_SUITE(CtlCancelScript, cancel_cases);
 
 TEST_F(CtlCancel, ByFdWithoutAllCancelsOneMatch) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[2][8];
+  ScriptEnv env;
+  ASSERT_TRUE(env.pipe.ok());
   RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf[0], 1), pending_read(pipe, buf[1], 2)}));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::Fd{pipe.read_end}), 3)}));
+  ASSERT_TRUE(submit_sqes(*ring, {env.read(env.pipe, 0, 1), env.read(env.pipe, 1, 2)}));
+  ASSERT_TRUE(submit_sqes(*ring, {cancel(op::AsyncCancel::by_fd(env.read_fd()), 3)}));
   const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
   ASSERT_EQ(cqes.size(), 2u);
   EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 0, 0}));
@@ -136,172 +141,37 @@ TEST_F(CtlCancel, ByFdWithoutAllCancelsOneMatch) {
   EXPECT_TRUE(no_cqe_within(*ring, 5ms));
 }
 
-TEST_F(CtlCancel, ByFdAllReturnsTheCount) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[3][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf[0], 1), pending_read(pipe, buf[1], 2),
-                                  with_user_data(op::PollAdd(op::Fd{pipe.read_end}, POLLIN), 3),
-                                  with_user_data(op::Timeout(&ts), 4)}));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::Fd{pipe.read_end}).all(), 5)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 4);
-  ASSERT_EQ(cqes.size(), 4u);
-  EXPECT_EQ(find_cqe(cqes, 5), (Cqe{5, 3, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, -ECANCELED, 0}));
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, -ECANCELED, 0}));
-  // The timeout has no file.
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove(4), 6)}));
-  const std::vector<Cqe> removed = collect_cqes(*ring, 2);
-  EXPECT_EQ(find_cqe(removed, 6), (Cqe{6, 0, 0}));
-  EXPECT_EQ(find_cqe(removed, 4), (Cqe{4, -ECANCELED, 0}));
-}
+// A read pending on registered slot 1 (the table is {write end, read end} of the env's pipe).
+class CtlCancelRegistered : public CtlKernelTest {
+ protected:
+  void SetUp() override {
+    CtlKernelTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_TRUE(env.pipe.ok());
+    RINGKIT_MAKE_RING(made, ring_options(8));
+    ring = std::move(made);
+    const int fds[] = {env.pipe.write_end, env.pipe.read_end};
+    ASSERT_TRUE(ring->register_files(fds));
+    ASSERT_TRUE(
+        submit_sqes(*ring, {with_user_data(op::Read(op::FixedFile{1}, env.bufs[0], 8, ~0ull), 1)}));
+  }
 
-TEST_F(CtlCancel, ByRegisteredFd) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const int fds[] = {pipe.write_end, pipe.read_end};
-  ASSERT_TRUE(ring->register_files(fds));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::Read(op::FixedFile{1}, buf, sizeof buf, ~0ull), 1)}));
+  ScriptEnv env;
+  std::unique_ptr<UringRing> ring;
+};
+
+TEST_F(CtlCancelRegistered, ByRegisteredFd) {
   // Slot 0 holds another file: no match there.
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::FixedFile{0}), 2)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, -ENOENT, 0}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::FixedFile{1}), 3)}));
-  cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
+  ASSERT_TRUE(submit_sqes(*ring, {cancel(op::AsyncCancel::by_fd(op::FixedFile{0}), 2)}));
+  ASSERT_TRUE(reaps(*ring, {{2, -ENOENT, 0}}, /*any_order=*/false));
+  ASSERT_TRUE(submit_sqes(*ring, {cancel(op::AsyncCancel::by_fd(op::FixedFile{1}), 3)}));
+  EXPECT_TRUE(reaps(*ring, {{3, 0, 0}, {1, -ECANCELED, 0}}, /*any_order=*/true));
 }
 
-TEST_F(CtlCancel, ByPlainFdFindsRequestOnRegisteredSlotOfSameFile) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const int fds[] = {pipe.read_end};
-  ASSERT_TRUE(ring->register_files(fds));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::Read(op::FixedFile{0}, buf, sizeof buf, ~0ull), 1)}));
-  // Matching is by struct file, whichever way the cancel names it.
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_fd(op::Fd{pipe.read_end}), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, ByOpcode) {
-  RINGKIT_REQUIRE_KERNEL((KernelVersion{6, 6}));
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf, 1),
-                                  with_user_data(op::PollAdd(op::Fd{pipe.read_end}, POLLIN), 2)}));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_opcode(Opcode::poll_add), 3)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, -ECANCELED, 0}));
-  // No POLL_ADD left; the READ is still there.
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_opcode(Opcode::poll_add), 4),
-                                  with_user_data(op::AsyncCancel::by_opcode(Opcode::read), 5)}));
-  cqes = collect_cqes(*ring, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  EXPECT_EQ(find_cqe(cqes, 4), (Cqe{4, -ENOENT, 0}));
-  EXPECT_EQ(find_cqe(cqes, 5), (Cqe{5, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, ByOpcodeAllReturnsTheCount) {
-  RINGKIT_REQUIRE_KERNEL((KernelVersion{6, 6}));
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(
-      *ring, {with_user_data(op::Timeout(&ts), 1), with_user_data(op::Timeout(&ts), 2)}));
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::AsyncCancel::by_opcode(Opcode::timeout).all(), 3)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 2, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, FdAndUserDataMustBothMatch) {
-  RINGKIT_REQUIRE_KERNEL((KernelVersion{6, 6}));
-  Pipe first;
-  Pipe second;
-  ASSERT_TRUE(first.ok() && second.ok());
-  char buf[3][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(first, buf[0], 1), pending_read(first, buf[1], 2),
-                                  pending_read(second, buf[2], 2)}));
-  // IORING_ASYNC_CANCEL_FD | USERDATA: only request 2 on the first pipe.
-  ASSERT_TRUE(submit_sqes(
-      *ring, {with_user_data(
-                 op::AsyncCancel::by_fd(op::Fd{first.read_end}).match_user_data(2).all(), 3)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 1, 0}));
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, -ECANCELED, 0}));
-  EXPECT_TRUE(no_cqe_within(*ring, 5ms));
-  // Both others are still pending.
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::any().all(), 4)}));
-  cqes = collect_cqes(*ring, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  EXPECT_EQ(find_cqe(cqes, 4), (Cqe{4, 2, 0}));
-}
-
-// ANY cancels every request, like ALL (__io_async_cancel: "all" is ALL or ANY), and counts them.
-TEST_F(CtlCancel, AnyCancelsEveryRequestAndCountsThem) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[2][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf[0], 1), pending_read(pipe, buf[1], 2),
-                                  with_user_data(op::PollAdd(op::Fd{pipe.read_end}, POLLIN), 3),
-                                  with_user_data(op::Timeout(&ts), 4)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::any(), 5)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 5);
-  ASSERT_EQ(cqes.size(), 5u);
-  EXPECT_EQ(find_cqe(cqes, 5), (Cqe{5, 4, 0}));
-  for (std::uint64_t ud = 1; ud <= 4; ++ud) EXPECT_EQ(find_cqe(cqes, ud), (Cqe{ud, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, AnyAllIsTheSameAsAny) {
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[2][8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {pending_read(pipe, buf[0], 1), pending_read(pipe, buf[1], 2)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::any().all(), 3)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  EXPECT_EQ(find_cqe(cqes, 3), (Cqe{3, 2, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, -ECANCELED, 0}));
-}
-
-TEST_F(CtlCancel, AnyWithNothingPendingIsZero) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::AsyncCancel::any(), 1),
-                                  with_user_data(op::AsyncCancel::any().all(), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{1, 0, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{2, 0, 0}));
+// Matching is by struct file, whichever way the cancel names it.
+TEST_F(CtlCancelRegistered, ByPlainFdFindsRequestOnRegisteredSlotOfSameFile) {
+  ASSERT_TRUE(submit_sqes(*ring, {cancel(op::AsyncCancel::by_fd(env.read_fd()), 2)}));
+  EXPECT_TRUE(reaps(*ring, {{2, 0, 0}, {1, -ECANCELED, 0}}, /*any_order=*/true));
 }
 
 // The io-wq worker threads of this process ("iou-wrk-*") and what each is sleeping in.

@@ -50,7 +50,7 @@ class CtlKernelTest : public ::testing::Test {
   } while (0)
 
 // Queues `sqes` and submits them; the kernel's count of consumed SQEs, or an error message.
-inline ::testing::AssertionResult submit_sqes(Ring& ring, std::initializer_list<abi::Sqe> sqes) {
+inline ::testing::AssertionResult submit_sqes(Ring& ring, const std::vector<abi::Sqe>& sqes) {
   for (const abi::Sqe& sqe : sqes) {
     if (!ring.push(sqe)) return ::testing::AssertionFailure() << "SQ full";
   }
@@ -60,6 +60,9 @@ inline ::testing::AssertionResult submit_sqes(Ring& ring, std::initializer_list<
     return ::testing::AssertionFailure()
            << "kernel consumed " << *submitted << " of " << sqes.size() << " SQEs";
   return ::testing::AssertionSuccess();
+}
+inline ::testing::AssertionResult submit_sqes(Ring& ring, std::initializer_list<abi::Sqe> sqes) {
+  return submit_sqes(ring, std::vector<abi::Sqe>(sqes));
 }
 
 // Waits until `count` CQEs have been reaped in total or `limit` passes, and returns every CQE

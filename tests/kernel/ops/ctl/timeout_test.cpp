@@ -1,6 +1,6 @@
 // IORING_OP_TIMEOUT and IORING_OP_TIMEOUT_REMOVE on the running kernel: relative, absolute,
 // count-based and multishot timeouts, ETIME_SUCCESS, removal and update.
-#include "ctl_test_support.hpp"
+#include "ctl_script.hpp"
 
 namespace ringkit {
 namespace {
@@ -10,6 +10,79 @@ using namespace testing;
 using Clock = std::chrono::steady_clock;
 
 using CtlTimeout = CtlKernelTest;
+
+// A timeout of `d` (an absolute CLOCK_MONOTONIC deadline `d` from now when `absolute`).
+Step submit_timeout(std::chrono::milliseconds d, std::uint64_t user_data,
+                    std::function<op::Timeout(op::Timeout)> adjust = {}, std::uint8_t flags = 0) {
+  return submit([=](ScriptEnv& e) -> Sqes {
+    const op::Timeout plain(e.after(d));
+    return {with_user_data(adjust ? adjust(plain) : plain, user_data, flags)};
+  });
+}
+// TIMEOUT_REMOVE's update form: timeout `target` now expires after `d` (or at now + `d`).
+Step submit_update(std::uint64_t target, std::chrono::milliseconds d, std::uint64_t user_data,
+                   bool absolute = false) {
+  return submit([=](ScriptEnv& e) -> Sqes {
+    return {with_user_data(op::TimeoutRemove::update(target, e.after(d, absolute), absolute),
+                           user_data)};
+  });
+}
+Sqe nop(std::uint64_t user_data) { return nop_sqe(user_data); }
+
+const ScriptCase timeout_cases[] = {
+    // One CQE is not enough; the second satisfies the count and the timeout is flushed after it.
+    {"CountTimeoutCompletesWithZeroAfterThatManyCqes",
+     {submit_timeout(10s, 1, [](op::Timeout t) { return t.count(2); }), submit({nop(2)}),
+      reap_in_order({{2, 0, 0}}), quiet(), submit({nop(3)}),
+      reap_in_order({{3, 0, 0}, {1, 0, 0}})}},
+    {"CountTimeoutStillExpiresOnTime",
+     {submit_timeout(10ms, 1, [](op::Timeout t) { return t.count(5); }),
+      reap_in_order({{1, -ETIME, 0}})}},
+    {"ExpiredTimeoutBreaksItsLink",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {with_user_data(op::Timeout(e.after(5ms)), 1, sqe_flag::io_link), nop(2)};
+      }),
+      reap_in_order({{1, -ETIME, 0}, {2, -ECANCELED, 0}})}},
+    // Still -ETIME in its own CQE, but not a failure: the NOP runs.
+    {"EtimeSuccessKeepsItsLinkGoing",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {with_user_data(op::Timeout(e.after(5ms)).etime_success(), 1, sqe_flag::io_link),
+                nop(2)};
+      }),
+      reap_in_order({{1, -ETIME, 0}, {2, 0, 0}})}},
+    {"MultishotWithAbsoluteIsInvalid",
+     {submit([](ScriptEnv& e) -> Sqes {
+        return {with_user_data(op::Timeout::multishot(e.after(1s, true)).absolute(), 1)};
+      }),
+      reap_in_order({{1, -EINVAL, 0}})},
+     KernelVersion{6, 4}},
+    {"RemoveCancelsThePendingTimeout",
+     {submit_timeout(10s, 1), submit({with_user_data(op::TimeoutRemove(1), 2)}),
+      reap_in_any_order({{2, 0, 0}, {1, -ECANCELED, 0}})}},
+    {"RemoveOfAbsentTimeoutIsEnoent",
+     {submit({with_user_data(op::TimeoutRemove(99), 1)}), reap_in_order({{1, -ENOENT, 0}})}},
+    {"RemoveOfExpiredTimeoutIsEnoent",
+     {submit_timeout(1ms, 1), reap_in_order({{1, -ETIME, 0}}),
+      submit({with_user_data(op::TimeoutRemove(1), 2)}), reap_in_order({{2, -ENOENT, 0}})}},
+    {"RemoveFindsOnlyTimeouts",
+     {submit([](ScriptEnv& e) -> Sqes { return {e.read(e.pipe, 0, 1)}; }),
+      submit({with_user_data(op::TimeoutRemove(1), 2)}), reap_in_order({{2, -ENOENT, 0}})}},
+    {"UpdateRearmsWithTheNewTime",
+     {submit_timeout(10s, 1), submit_update(1, 5ms, 2),
+      reap_in_order({{2, 0, 0}, {1, -ETIME, 0}})}},
+    {"UpdateToAbsoluteTime",
+     {submit_timeout(10s, 1), submit_update(1, 5ms, 2, /*absolute=*/true),
+      reap_in_order({{2, 0, 0}, {1, -ETIME, 0}})}},
+    // The update's own CQE would have satisfied count 1; after the update the count is gone
+    // (io_timeout_update: off = 0), so only the time fires it.
+    {"UpdateTurnsCountTimeoutIntoPureTimeout",
+     {submit_timeout(10s, 1, [](op::Timeout t) { return t.count(1); }), submit_update(1, 30ms, 2),
+      reap_in_order({{2, 0, 0}}), submit({nop(3)}), reap_in_order({{3, 0, 0}, {1, -ETIME, 0}})}},
+    {"UpdateOfAbsentTimeoutIsEnoent",
+     {submit_update(42, 5ms, 1), reap_in_order({{1, -ENOENT, 0}})}},
+};
+
+RINGKIT_CTL_SCRIPT_SUITE(CtlTimeoutScript, timeout_cases);
 
 TEST_F(CtlTimeout, RelativeTimeoutExpiresWithEtime) {
   RINGKIT_MAKE_RING(ring, ring_options(8));
@@ -45,56 +118,6 @@ TEST_F(CtlTimeout, AbsoluteTimeInThePastExpiresAtOnce) {
   ASSERT_EQ(cqes.size(), 1u);
   EXPECT_EQ(cqes[0], (Cqe{1, -ETIME, 0}));
   EXPECT_LT(Clock::now() - start, 500ms);
-}
-
-TEST_F(CtlTimeout, CountTimeoutCompletesWithZeroAfterThatManyCqes) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&ts).count(2), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {nop_sqe(2)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, 0, 0}));
-  // One CQE is not enough.
-  EXPECT_TRUE(no_cqe_within(*ring));
-  ASSERT_TRUE(submit_sqes(*ring, {nop_sqe(3)}));
-  cqes = collect_cqes(*ring, 2);
-  // The second CQE satisfies the count; the timeout is flushed after it.
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{3, 0, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{1, 0, 0}));
-}
-
-TEST_F(CtlTimeout, CountTimeoutStillExpiresOnTime) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&ts).count(5), 1)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -ETIME, 0}));
-}
-
-TEST_F(CtlTimeout, ExpiredTimeoutBreaksItsLink) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(5ms);
-  ASSERT_TRUE(
-      submit_sqes(*ring, {with_user_data(op::Timeout(&ts), 1, sqe_flag::io_link), nop_sqe(2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -ETIME, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{2, -ECANCELED, 0}));
-}
-
-TEST_F(CtlTimeout, EtimeSuccessKeepsItsLinkGoing) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(5ms);
-  ASSERT_TRUE(submit_sqes(
-      *ring, {with_user_data(op::Timeout(&ts).etime_success(), 1, sqe_flag::io_link), nop_sqe(2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  // Still -ETIME in its own CQE, but not a failure: the NOP runs.
-  EXPECT_EQ(cqes[0], (Cqe{1, -ETIME, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{2, 0, 0}));
 }
 
 TEST_F(CtlTimeout, MultishotTimeoutFiresRepeatsTimes) {
@@ -139,114 +162,6 @@ TEST_F(CtlTimeout, EndlessMultishotTimeoutRunsUntilRemoved) {
   EXPECT_EQ(of_timeout.back(), (Cqe{1, -ECANCELED, 0}));
   for (std::size_t i = 0; i + 1 < of_timeout.size(); ++i)
     EXPECT_EQ(of_timeout[i], (Cqe{1, -ETIME, cqe_flag::more}));
-}
-
-TEST_F(CtlTimeout, MultishotWithAbsoluteIsInvalid) {
-  RINGKIT_REQUIRE_KERNEL((KernelVersion{6, 4}));
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = monotonic_after(1s);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout::multishot(&ts).absolute(), 1)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -EINVAL, 0}));
-}
-
-TEST_F(CtlTimeout, RemoveCancelsThePendingTimeout) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(10s);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&ts), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove(1), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(find_cqe(cqes, 2), (Cqe{2, 0, 0}));
-  EXPECT_EQ(find_cqe(cqes, 1), (Cqe{1, -ECANCELED, 0}));
-}
-
-TEST_F(CtlTimeout, RemoveOfAbsentTimeoutIsEnoent) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove(99), 1)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -ENOENT, 0}));
-}
-
-TEST_F(CtlTimeout, RemoveOfExpiredTimeoutIsEnoent) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(1ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&ts), 1)}));
-  std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -ETIME, 0}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove(1), 2)}));
-  cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, -ENOENT, 0}));
-}
-
-TEST_F(CtlTimeout, RemoveFindsOnlyTimeouts) {
-  // Declared before the ring: its destructor cancels the read, which still owns them.
-  Pipe pipe;
-  ASSERT_TRUE(pipe.ok());
-  char buf[8];
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  ASSERT_TRUE(submit_sqes(
-      *ring, {with_user_data(op::Read(op::Fd{pipe.read_end}, buf, sizeof buf, ~0ull), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove(1), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, -ENOENT, 0}));
-}
-
-TEST_F(CtlTimeout, UpdateRearmsWithTheNewTime) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec long_ts = kernel_timespec(10s);
-  const KernelTimespec short_ts = kernel_timespec(5ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&long_ts), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove::update(1, &short_ts), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{2, 0, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{1, -ETIME, 0}));
-}
-
-TEST_F(CtlTimeout, UpdateToAbsoluteTime) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec long_ts = kernel_timespec(10s);
-  const KernelTimespec deadline = monotonic_after(5ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&long_ts), 1)}));
-  ASSERT_TRUE(submit_sqes(
-      *ring, {with_user_data(op::TimeoutRemove::update(1, &deadline, /*absolute=*/true), 2)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{2, 0, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{1, -ETIME, 0}));
-}
-
-TEST_F(CtlTimeout, UpdateTurnsCountTimeoutIntoPureTimeout) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec long_ts = kernel_timespec(10s);
-  const KernelTimespec update_ts = kernel_timespec(30ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::Timeout(&long_ts).count(1), 1)}));
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove::update(1, &update_ts), 2)}));
-  // The update's own CQE would have satisfied count 1; after the update the count is gone
-  // (io_timeout_update: off = 0), so only the time fires it.
-  std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{2, 0, 0}));
-  ASSERT_TRUE(submit_sqes(*ring, {nop_sqe(3)}));
-  cqes = collect_cqes(*ring, 2);
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0], (Cqe{3, 0, 0}));
-  EXPECT_EQ(cqes[1], (Cqe{1, -ETIME, 0}));
-}
-
-TEST_F(CtlTimeout, UpdateOfAbsentTimeoutIsEnoent) {
-  RINGKIT_MAKE_RING(ring, ring_options(8));
-  const KernelTimespec ts = kernel_timespec(5ms);
-  ASSERT_TRUE(submit_sqes(*ring, {with_user_data(op::TimeoutRemove::update(42, &ts), 1)}));
-  const std::vector<Cqe> cqes = collect_cqes(*ring, 1);
-  ASSERT_EQ(cqes.size(), 1u);
-  EXPECT_EQ(cqes[0], (Cqe{1, -ENOENT, 0}));
 }
 
 }  // namespace

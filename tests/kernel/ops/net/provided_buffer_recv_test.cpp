@@ -58,6 +58,41 @@ class ProvidedBufferRecv : public NetRingTest {
     return cqes.front();
   }
 
+  // Queues a multishot RECV (user_data 3) selecting from `buffers` and submits it.
+  ::testing::AssertionResult start_multishot(const ProvidedBufferRing& buffers) {
+    if (!ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers.group()), 3)))
+      return ::testing::AssertionFailure() << "SQ full";
+    if (!ring_->submit()) return ::testing::AssertionFailure() << "submit failed";
+    return ::testing::AssertionSuccess();
+  }
+
+  // Sends `data` and waits until the server socket holds it, then queues `recv` (user_data 3), so
+  // the receive finds all of it at once.
+  template <class Builder>
+  ::testing::AssertionResult queue_after_data(const std::string& data, const Builder& recv) {
+    if (!send_all(pair_.client.get(), data)) return ::testing::AssertionFailure() << "send";
+    if (!wait_readable(pair_.server.get())) return ::testing::AssertionFailure() << "not readable";
+    if (!ring_->push(with_user_data(recv, 3))) return ::testing::AssertionFailure() << "SQ full";
+    return ::testing::AssertionSuccess();
+  }
+
+  // What one completion of a multishot receive delivered into buffer `index` (its position).
+  struct Piece {
+    std::uint32_t flags;  // the low CQE flags, compared under the mask
+    std::string data;
+  };
+  // Each CQE is the piece at its position: res, low flags under `mask`, buffer id, bytes.
+  static void expect_pieces(ProvidedBufferRing& buffers, const std::vector<abi::Cqe>& cqes,
+                            const std::vector<Piece>& pieces, std::uint32_t mask = 0xffffu) {
+    ASSERT_EQ(cqes.size(), pieces.size());
+    for (std::uint16_t i = 0; i < pieces.size(); ++i) {
+      EXPECT_EQ(cqes[i].res, static_cast<std::int32_t>(pieces[i].data.size())) << "CQE " << i;
+      EXPECT_EQ(low_flags(cqes[i]) & mask, pieces[i].flags) << "CQE " << i;
+      EXPECT_EQ(cqe_buffer_id(cqes[i].flags), i) << "CQE " << i;
+      EXPECT_EQ(taken(buffers, cqes[i]), pieces[i].data) << "CQE " << i;
+    }
+  }
+
   // The bytes a CQE delivered, taken from `buffers`.
   static std::string taken(ProvidedBufferRing& buffers, const abi::Cqe& cqe) {
     const result<std::span<std::byte>> bytes = buffers.take(cqe);
@@ -96,9 +131,7 @@ TEST_F(ProvidedBufferRecv, SingleShotRecvWithAnEmptyGroupIsEnobufs) {
 TEST_F(ProvidedBufferRecv, MultishotUsesBuffersInRingOrderThenEndsWithEnobufs) {
   std::optional<ProvidedBufferRing> buffers = make_buffers(4, 64);
   ASSERT_TRUE(buffers);
-  ASSERT_TRUE(
-      ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers->group()), 3)));
-  ASSERT_TRUE(ring_->submit());
+  ASSERT_TRUE(start_multishot(*buffers));
 
   const std::string messages[] = {"zero", "one!!", "two...", "three.."};
   for (std::uint16_t i = 0; i < 4; ++i) {
@@ -124,9 +157,7 @@ TEST_F(ProvidedBufferRecv, MultishotUsesBuffersInRingOrderThenEndsWithEnobufs) {
 TEST_F(ProvidedBufferRecv, RecycledBuffersComeBackAfterTheRest) {
   std::optional<ProvidedBufferRing> buffers = make_buffers(2, 32);
   ASSERT_TRUE(buffers);
-  ASSERT_TRUE(
-      ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers->group()), 3)));
-  ASSERT_TRUE(ring_->submit());
+  ASSERT_TRUE(start_multishot(*buffers));
   // Each buffer is recycled at once: it goes behind the other one in the ring.
   const std::uint16_t expected_bids[] = {0, 1, 0, 1, 0};
   for (std::size_t i = 0; i < 5; ++i) {
@@ -145,66 +176,43 @@ TEST_F(ProvidedBufferRecv, RecycledBuffersComeBackAfterTheRest) {
 TEST_F(ProvidedBufferRecv, BufferSmallerThanTheDataSplitsItAcrossCompletions) {
   std::optional<ProvidedBufferRing> buffers = make_buffers(4, 4);
   ASSERT_TRUE(buffers);
-  ASSERT_TRUE(send_all(pair_.client.get(), "abcdefghij"));
-  ASSERT_TRUE(wait_readable(pair_.server.get()));
   ASSERT_TRUE(
-      ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers->group()), 3)));
-  const std::vector<abi::Cqe> cqes = reap(*ring_, 3);
-  ASSERT_EQ(cqes.size(), 3u);
-  const std::int32_t expected_res[] = {4, 4, 2};
-  const std::uint32_t expected_flags[] = {more | buffer | sock_nonempty,
-                                          more | buffer | sock_nonempty, more | buffer};
-  const char* expected_data[] = {"abcd", "efgh", "ij"};
-  for (std::uint16_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(cqes[i].res, expected_res[i]) << "CQE " << i;
-    EXPECT_EQ(low_flags(cqes[i]), expected_flags[i]) << "CQE " << i;
-    EXPECT_EQ(cqe_buffer_id(cqes[i].flags), i);
-    EXPECT_EQ(taken(*buffers, cqes[i]), expected_data[i]);
-  }
+      queue_after_data("abcdefghij", op::Recv::multishot(pair_.server.fd(), buffers->group())));
+  expect_pieces(*buffers, reap(*ring_, 3),
+                {{more | buffer | sock_nonempty, "abcd"},
+                 {more | buffer | sock_nonempty, "efgh"},
+                 {more | buffer, "ij"}});
   cancel_multishot(*ring_, 3);  // before the buffers go
 }
 
 TEST_F(ProvidedBufferRecv, MultishotLenCapsEachCompletion) {
   std::optional<ProvidedBufferRing> buffers = make_buffers(4, 64);
   ASSERT_TRUE(buffers);
-  ASSERT_TRUE(send_all(pair_.client.get(), "abcdefghij"));
-  ASSERT_TRUE(wait_readable(pair_.server.get()));
   ASSERT_TRUE(
-      ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers->group(), 4), 3)));
+      queue_after_data("abcdefghij", op::Recv::multishot(pair_.server.fd(), buffers->group(), 4)));
   const std::vector<abi::Cqe> cqes = reap(*ring_, 3);
   ASSERT_FALSE(cqes.empty());
   if (cqes[0].res == -EINVAL && kernel_older_than(6, 16))
     GTEST_SKIP() << "kernel lacks a multishot RECV length cap (6.16)";
-  ASSERT_EQ(cqes.size(), 3u);
-  const char* expected_data[] = {"abcd", "efgh", "ij"};
-  for (std::uint16_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(low_flags(cqes[i]) & (more | buffer), more | buffer) << "CQE " << i;
-    EXPECT_EQ(cqe_buffer_id(cqes[i].flags), i);
-    EXPECT_EQ(taken(*buffers, cqes[i]), expected_data[i]);
-  }
+  expect_pieces(*buffers, cqes,
+                {{more | buffer, "abcd"}, {more | buffer, "efgh"}, {more | buffer, "ij"}},
+                more | buffer);
   cancel_multishot(*ring_, 3);  // before the buffers go
 }
 
 TEST_F(ProvidedBufferRecv, TotalLimitEndsTheMultishotReceive) {
   std::optional<ProvidedBufferRing> buffers = make_buffers(4, 64);
   ASSERT_TRUE(buffers);
-  ASSERT_TRUE(send_all(pair_.client.get(), "abcdefghij"));
-  ASSERT_TRUE(wait_readable(pair_.server.get()));
-  ASSERT_TRUE(ring_->push(with_user_data(
-      op::Recv::multishot(pair_.server.fd(), buffers->group(), 4).total_limit(6), 3)));
+  ASSERT_TRUE(queue_after_data(
+      "abcdefghij", op::Recv::multishot(pair_.server.fd(), buffers->group(), 4).total_limit(6)));
   const std::vector<abi::Cqe> cqes = reap(*ring_, 2);
   ASSERT_FALSE(cqes.empty());
   if (cqes[0].res == -EINVAL && kernel_older_than(6, 17))
     GTEST_SKIP() << "kernel lacks the multishot RECV total limit (6.17)";
-  ASSERT_EQ(cqes.size(), 2u);
-  EXPECT_EQ(cqes[0].res, 4);
-  EXPECT_EQ(low_flags(cqes[0]), more | buffer | sock_nonempty);
-  EXPECT_EQ(taken(*buffers, cqes[0]), "abcd");
   // The limit ends the request once reached, but without a bundle it does not shorten the last
   // receive (only the bundle path clamps to what is left): 4 + 4 bytes, then no F_MORE.
-  EXPECT_EQ(cqes[1].res, 4);
-  EXPECT_EQ(low_flags(cqes[1]), buffer | sock_nonempty);
-  EXPECT_EQ(taken(*buffers, cqes[1]), "efgh");
+  expect_pieces(*buffers, cqes,
+                {{more | buffer | sock_nonempty, "abcd"}, {buffer | sock_nonempty, "efgh"}});
   EXPECT_EQ(recv_now(pair_.server.get()), "ij");
 }
 
@@ -239,9 +247,7 @@ TEST_F(ProvidedBufferRecv, IncrementalBuffersAreConsumedPieceByPiece) {
     ASSERT_TRUE(made) << made.error().message();
     buffers = std::move(*made);
   }
-  ASSERT_TRUE(
-      ring_->push(with_user_data(op::Recv::multishot(pair_.server.fd(), buffers->group()), 3)));
-  ASSERT_TRUE(ring_->submit());
+  ASSERT_TRUE(start_multishot(*buffers));
 
   // 10 + 20 + 34 bytes fill buffer 0 exactly: F_BUF_MORE while some of it is left.
   struct Step {

@@ -2,10 +2,11 @@
 //
 // liburing sets the ring up and maps it (io_uring_setup + io_uring_queue_mmap), then the Ring
 // base points at the kernel's memory and does all SQ/CQ work inline. Only the syscalls cross
-// here: io_uring_enter2 and io_uring_register carry the Ring base's arguments unchanged, so every
-// register opcode of Linux 6.18 (0..35) passes through. What liburing 2.3 predates is done from
-// core's ABI mirror: NO_SQARRAY rings (liburing's init would write its index array at offset 0,
-// over the ring heads), and NO_MMAP rings (ringkit allocates the memory and hands it over).
+// here: io_uring_enter (issued inline, below) and io_uring_register carry the Ring base's
+// arguments unchanged, so every register opcode of Linux 6.18 (0..35) passes through. What
+// liburing 2.3 predates is done from core's ABI mirror: NO_SQARRAY rings (liburing's init would
+// write its index array at offset 0, over the ring heads), and NO_MMAP rings (ringkit allocates the
+// memory and hands it over).
 //
 // Registered ring fd: register_ring_fd() registers the fd in the calling thread's io_uring task
 // context, which is the only place the index means anything. Enters and registers from that
@@ -29,6 +30,10 @@
 // Not thread-safe, like the Ring base: one thread at a time.
 #pragma once
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -42,6 +47,53 @@
 #include "ringkit/ring_options.hpp"
 
 namespace ringkit::uring {
+
+namespace detail {
+
+// The calling thread's id, cached per thread (0: not yet asked): registered-ring checks run on
+// every enter. cache_current_tid() asks the kernel and clears the cache in a forked child.
+inline constinit thread_local int cached_tid = 0;
+int cache_current_tid() noexcept;
+inline int current_tid() noexcept {
+  const int tid = cached_tid;
+  return tid != 0 ? tid : cache_current_tid();
+}
+
+// io_uring_enter's number: 426 on every architecture but alpha (the unified syscall table).
+#ifdef SYS_io_uring_enter
+inline constexpr long io_uring_enter_nr = SYS_io_uring_enter;
+#else
+inline constexpr long io_uring_enter_nr = 426;
+#endif
+
+// io_uring_enter(2) issued here rather than through liburing's io_uring_enter2: that is a call
+// through the PLT, one more return after the syscall, and on CPUs with return-stack mitigations
+// (SRSO, RSB filling) each such return mispredicts. Returns the count, or -errno.
+[[gnu::always_inline]] inline long enter_syscall(unsigned fd, unsigned to_submit,
+                                                 unsigned min_complete, unsigned flags,
+                                                 const void* arg, std::size_t argsz) noexcept {
+#if defined(__x86_64__)
+  // The x86-64 syscall ABI: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9; the
+  // instruction clobbers rcx and r11, and the kernel writes ring memory (CQEs, heads).
+  static_assert(io_uring_enter_nr == 426);
+  long ret = io_uring_enter_nr;
+  register unsigned long r10 __asm__("r10") = flags;
+  register const void* r8 __asm__("r8") = arg;
+  register std::size_t r9 __asm__("r9") = argsz;
+  __asm__ volatile("syscall"
+                   : "+a"(ret)
+                   : "D"(static_cast<unsigned long>(fd)),
+                     "S"(static_cast<unsigned long>(to_submit)),
+                     "d"(static_cast<unsigned long>(min_complete)), "r"(r10), "r"(r8), "r"(r9)
+                   : "rcx", "r11", "memory");
+  return ret;
+#else
+  const long ret = syscall(io_uring_enter_nr, fd, to_submit, min_complete, flags, arg, argsz);
+  return ret < 0 ? -static_cast<long>(errno) : ret;
+#endif
+}
+
+}  // namespace detail
 
 // Receives each CQE UringRing::cancel_all_and_drain consumes on its way, other than its own.
 struct CqeSink {
@@ -118,7 +170,23 @@ class UringRing final : public Ring {
   result<void> cancel_all_and_drain(std::chrono::nanoseconds timeout, CqeSink sink = {}) noexcept;
 
  protected:
-  result<std::uint32_t> do_enter(const EnterCall& call) noexcept override;
+  // Inline: a caller holding a UringRing (final) gets the whole submit path, syscall included,
+  // inlined; through Ring& it is one virtual call.
+  result<std::uint32_t> do_enter(const EnterCall& call) noexcept override {
+    std::uint32_t flags = call.flags;
+    int target = fd_;
+    if (on_registering_thread()) {
+      flags |= abi::enter_flag::registered_ring;
+      target = registered_index_;
+    } else if (fd_ < 0) {
+      return Error{EBADF, ErrorReason::registered_ring_other_thread};
+    }
+    // arg and argsz go to the kernel as they are (a sigset or getevents arg).
+    const long r = detail::enter_syscall(static_cast<unsigned>(target), call.to_submit,
+                                         call.min_complete, flags, call.arg, call.argsz);
+    if (r < 0) return Error{static_cast<int>(-r)};
+    return static_cast<std::uint32_t>(r);
+  }
   result<std::uint32_t> do_register(abi::RegisterOp op, void* arg,
                                     std::uint32_t nr_args) noexcept override;
 
@@ -139,7 +207,9 @@ class UringRing final : public Ring {
   result<void> set_up_with_owned_memory(abi::Params& params) noexcept;
   void release() noexcept;
   // Whether the calling thread is the one whose task context holds registered_index_.
-  [[nodiscard]] bool on_registering_thread() const noexcept;
+  [[nodiscard]] bool on_registering_thread() const noexcept {
+    return registered_index_ >= 0 && registered_tid_ == detail::current_tid();
+  }
 
   // Teardown steps (uring_drain.cpp).
   void neutralise_unsubmitted_sqes() noexcept;

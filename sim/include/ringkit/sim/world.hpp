@@ -1,0 +1,71 @@
+// World: one simulated machine — its clock, its decision source, its fd table and the objects
+// behind it, the rings created in it, and the trace of what happened.
+//
+// Rings of one world share everything a process's rings share (the fd table, msg_ring targets,
+// time), so a world is a process as much as a machine. A world is single-threaded: one thread
+// drives its rings, and nothing runs between calls; waiting is what moves time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ringkit/sim/clock.hpp"
+#include "ringkit/sim/decisions.hpp"
+#include "ringkit/sim/fault_profile.hpp"
+#include "ringkit/sim/fd_table.hpp"
+#include "ringkit/sim/trace.hpp"
+
+namespace ringkit::sim {
+
+namespace detail {
+class Scheduler;
+class RingCore;
+}  // namespace detail
+
+struct WorldOptions {
+  std::uint64_t seed = 0;
+  FaultProfile faults = FaultProfile::none();
+};
+
+class World {
+ public:
+  // Decisions from a SeededDecisions(options.seed).
+  explicit World(const WorldOptions& options = {});
+  // Decisions from `decisions` (a byte tape, a rapidcheck generator); it must outlive the world.
+  World(DecisionSource& decisions, const WorldOptions& options);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+  ~World();
+
+  [[nodiscard]] VirtualClock& clock() noexcept { return clock_; }
+  [[nodiscard]] DecisionSource& decisions() noexcept { return *decisions_; }
+  [[nodiscard]] FdTable& fds() noexcept { return fds_; }
+  [[nodiscard]] Trace& trace() noexcept { return trace_; }
+  [[nodiscard]] const FaultProfile& faults() const noexcept { return faults_; }
+  void set_faults(const FaultProfile& faults) noexcept { faults_ = faults; }
+
+  // Runs every pending event, moving the clock forward, until nothing is left to happen or
+  // `limit_ns` of virtual time has passed; returns how many events ran.
+  std::uint64_t run_for(std::int64_t limit_ns) noexcept;
+
+  // Engine internals.
+  [[nodiscard]] detail::Scheduler& scheduler() noexcept { return *scheduler_; }
+  std::uint16_t attach_ring(detail::RingCore& ring) noexcept;
+  void detach_ring(detail::RingCore& ring) noexcept;
+  // The ring behind a simulated ring fd, or nullptr.
+  [[nodiscard]] detail::RingCore* ring_of(const File* file) const noexcept;
+
+ private:
+  std::unique_ptr<DecisionSource> owned_decisions_;
+  DecisionSource* decisions_;
+  VirtualClock clock_;
+  FaultProfile faults_;
+  Trace trace_;
+  std::unique_ptr<detail::Scheduler> scheduler_;
+  std::vector<detail::RingCore*> rings_;  // index = ring id; nullptr once destroyed
+  // Declared last: closing descriptors releases files, and ring files reach into the rings.
+  FdTable fds_;
+};
+
+}  // namespace ringkit::sim

@@ -1,0 +1,43 @@
+// How an opcode plugs into the simulated kernel: one OpHandler per opcode of the table
+// (ringkit/abi/opcodes.def), declared here for every opcode, so the dispatch table cannot miss
+// one (a missing definition is a link error).
+#pragma once
+
+#include <cstdint>
+
+#include "ringkit/abi/opcode.hpp"
+
+namespace ringkit::sim::detail {
+
+class Request;
+
+struct OpHandler {
+  // Whether the simulator runs this op (the probe's answer); an op it does not run answers
+  // -EOPNOTSUPP at submit, as the kernel does for an op compiled out of it.
+  bool implemented = false;
+  // Submit time (the kernel's ->prep): decode the SQE with the builder's kernel-mode decode()
+  // and keep what issue() needs in the request's state. Returns 0 or -errno, which fails the
+  // request at submit (and its whole link).
+  int (*prep)(Request& req) noexcept = nullptr;
+  // Run the op now: its latency has passed, or a file it waited on became ready. It must end
+  // with exactly one of RingCore::complete, park, or keeping itself scheduled.
+  void (*issue)(Request& req) noexcept = nullptr;
+  // The request is cancelled while parked or scheduled (async cancel, link timeout, teardown):
+  // undo what issue() armed. The engine then completes it with -ECANCELED (or what the op
+  // leaves in req.res when it returns true: some ops report their own result on cancel).
+  bool (*cancel)(Request& req) noexcept = nullptr;
+  // Whether IOSQE_BUFFER_SELECT is the op's to interpret (recv, read...).
+  bool buffer_select = false;
+};
+
+#define RINGKIT_OPCODE(name, number, kernel_name, builder, major, minor) \
+  extern const OpHandler op_handler_##name;
+#include "ringkit/abi/opcodes.def"
+
+// The handler of an opcode number (< IORING_OP_LAST).
+[[nodiscard]] const OpHandler& op_handler(abi::Opcode op) noexcept;
+
+// An op the simulator does not run yet: not in the probe, -EOPNOTSUPP at submit.
+inline constexpr OpHandler unimplemented_op{};
+
+}  // namespace ringkit::sim::detail

@@ -1,0 +1,93 @@
+// Request: one submitted SQE inside the simulated kernel (the kernel's struct io_kiocb).
+#pragma once
+
+#include <boost/intrusive/list.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <type_traits>
+
+#include "engine/scheduler.hpp"
+#include "ringkit/abi/opcode.hpp"
+#include "ringkit/abi/sqe.hpp"
+#include "ringkit/sim/file.hpp"
+
+namespace ringkit::sim::detail {
+
+class RingCore;
+
+enum class RequestState : std::uint8_t {
+  free,
+  linked,    // waits for the link member before it
+  deferred,  // waits behind a drain barrier
+  issuing,   // scheduled to issue after its latency
+  waiting,   // parked: on a file's wait list, a timer, a futex...
+  done,
+};
+
+class Request final : public Waiter {
+ public:
+  using Hook = boost::intrusive::list_member_hook<
+      boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+
+  RingCore* ring = nullptr;
+  abi::Sqe sqe{};     // the first 64 bytes as submitted (the kernel reads them once, at prep)
+  abi::Sqe sqe_hi{};  // the second half of an SQE128
+  std::uint64_t user_data = 0;
+  std::uint64_t seq = 0;  // submission order on its ring (drain barriers count by it)
+  abi::Opcode opcode = abi::Opcode::nop;
+  std::uint8_t sqe_flags = 0;
+  RequestState state = RequestState::free;
+
+  // Link chain: the member after this one, and this member's armed LINK_TIMEOUT.
+  Request* link_next = nullptr;
+  Request* link_timeout = nullptr;    // on the request a LINK_TIMEOUT guards
+  Request* timeout_target = nullptr;  // on the LINK_TIMEOUT: the request it guards
+  bool failed = false;            // REQ_F_FAIL: breaks a soft link, posts even with SKIP_SUCCESS
+  bool skip_link_cqes = false;    // REQ_F_SKIP_LINK_CQES: a skip-success member failed
+  bool drain = false;             // REQ_F_IO_DRAIN (on a link head: the whole link)
+  bool prep_failed = false;       // failed at submit: never issued
+  bool issued = false;            // issued at least once (its link timeout is armed)
+  bool error_is_success = false;  // a negative res does not fail the link (ETIME_SUCCESS)
+  std::uint64_t extra1 = 0;       // the big CQE's extra words (CQE32 rings)
+  std::uint64_t extra2 = 0;
+  std::int32_t res = 0;  // the terminal result (set by a submit-time failure)
+  std::uint32_t cflags = 0;
+
+  Event event;         // issue after latency, timer expiry
+  Hook inflight_hook;  // in its ring's in-flight list while submitted and not done
+  Hook list_hook;      // op-owned lists: timeouts by count, cancelable waiters...
+
+  FileRef file;                 // the file the op acts on, once resolved (a reference, like fget)
+  std::int64_t done_bytes = 0;  // progress across retries (partial transfers, MSG_WAITALL)
+
+  // Op-private state: each op keeps its decoded builder and whatever else it needs here.
+  template <class T>
+  T& data() noexcept {
+    static_assert(sizeof(T) <= sizeof(storage_) && alignof(T) <= alignof(std::max_align_t));
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    return *std::launder(reinterpret_cast<T*>(storage_));
+  }
+  template <class T>
+  T& emplace_data(const T& value) noexcept {
+    static_assert(sizeof(T) <= sizeof(storage_) && alignof(T) <= alignof(std::max_align_t));
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    return *::new (static_cast<void*>(storage_)) T(value);
+  }
+
+  [[nodiscard]] bool has_flag(std::uint8_t f) const noexcept { return (sqe_flags & f) != 0; }
+  [[nodiscard]] bool linked() const noexcept {
+    return has_flag(abi::sqe_flag::io_link | abi::sqe_flag::io_hardlink);
+  }
+
+  void on_ready(std::uint32_t events) noexcept override;
+
+  // Back to the pool's initial state (keeps nothing from the last use).
+  void reset() noexcept;
+
+ private:
+  alignas(std::max_align_t) std::byte storage_[160];
+};
+
+}  // namespace ringkit::sim::detail

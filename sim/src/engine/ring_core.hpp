@@ -1,0 +1,225 @@
+// RingCore: the simulated kernel's side of one ring (the kernel's struct io_ring_ctx).
+//
+// It owns the ring memory (the kernel's layout), consumes SQEs, runs requests by the kernel's
+// rules for links, drain, skip-success and link timeouts, and posts CQEs with the kernel's
+// overflow behaviour. Ops (ops/*.cpp) act through it: complete(), post_more(), park().
+#pragma once
+
+#include <bitset>
+#include <boost/intrusive/list.hpp>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "engine/request.hpp"
+#include "ringkit/abi/cqe.hpp"
+#include "ringkit/abi/register.hpp"
+#include "ringkit/abi/setup.hpp"
+#include "ringkit/file_slot_table.hpp"
+#include "ringkit/registered_buffer_table.hpp"
+#include "ringkit/result.hpp"
+#include "ringkit/ring_layout.hpp"
+#include "ringkit/sim/world.hpp"
+
+namespace ringkit::sim {
+class SimRing;
+}
+
+namespace ringkit::sim::detail {
+
+class RingCore {
+ public:
+  using RequestList = boost::intrusive::list<
+      Request, boost::intrusive::member_hook<Request, Request::Hook, &Request::inflight_hook>,
+      boost::intrusive::constant_time_size<false>>;
+  using OpList = boost::intrusive::list<
+      Request, boost::intrusive::member_hook<Request, Request::Hook, &Request::list_hook>,
+      boost::intrusive::constant_time_size<false>>;
+
+  RingCore(World& world, const abi::Params& params) noexcept;
+  RingCore(const RingCore&) = delete;
+  RingCore& operator=(const RingCore&) = delete;
+  ~RingCore();
+
+  // ---- memory, as SimRing::attach() needs it ----
+  [[nodiscard]] const abi::Params& params() const noexcept { return params_; }
+  [[nodiscard]] void* rings_memory() noexcept { return rings_.get(); }
+  [[nodiscard]] void* sqes_memory() noexcept { return sqes_.get(); }
+  [[nodiscard]] bool allocated() const noexcept { return rings_ && sqes_; }
+
+  [[nodiscard]] World& world() noexcept { return world_; }
+  [[nodiscard]] std::uint16_t id() const noexcept { return id_; }
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+  void set_fd(int fd) noexcept { fd_ = fd; }
+  [[nodiscard]] std::uint32_t setup_flags() const noexcept { return params_.flags; }
+
+  // ---- io_uring_enter ----
+  result<std::uint32_t> enter(std::uint32_t to_submit, std::uint32_t min_complete,
+                              std::uint32_t flags, const void* arg, std::size_t argsz) noexcept;
+
+  // ---- what ops call ----
+  // The terminal completion of `req`: posts its CQE (unless skip-success applies), then moves
+  // its link on and frees it. `req` must not be touched afterwards.
+  void complete(Request& req, std::int32_t res, std::uint32_t cflags = 0) noexcept;
+  // A non-terminal CQE of a multishot request (cflags should carry F_MORE). False when the CQ
+  // cannot take it without overflowing: the kernel then ends the multishot, and the op must
+  // complete() with this result instead.
+  [[nodiscard]] bool post_more(Request& req, std::int32_t res, std::uint32_t cflags) noexcept;
+  // A CQE that belongs to no request (msg_ring's target, resource tags, send_zc's notification):
+  // always posted, overflowing into the backlog when needed.
+  void post_aux(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                std::uint64_t extra1 = 0, std::uint64_t extra2 = 0) noexcept;
+  // Waits until `file` reports one of `events` (or err/hup), then issues `req` again.
+  void park(Request& req, File& file, std::uint32_t events) noexcept;
+  // Issues `req` again at absolute virtual time `t_ns` (a timer).
+  void schedule_at(Request& req, std::int64_t t_ns) noexcept;
+  // Issues `req` after a latency drawn from the fault profile.
+  void schedule_issue(Request& req) noexcept;
+  // Cancels a request that is in flight (parked, scheduled, linked or deferred): 0 when it was
+  // cancelled, -EALREADY when it cannot be stopped any more.
+  int cancel(Request& req, std::int32_t res = -ECANCELED) noexcept;
+
+  // The file an SQE names: a descriptor of the world's fd table, or a registered slot when
+  // IOSQE_FIXED_FILE is set. nullptr: the op answers -EBADF.
+  [[nodiscard]] FileRef resolve_file(std::int32_t fd, bool fixed) noexcept;
+
+  // In-flight requests in submission order (cancel, drain, teardown).
+  [[nodiscard]] RequestList& inflight() noexcept { return inflight_; }
+  // Count-based timeouts wait here (ops/timeout.cpp).
+  [[nodiscard]] OpList& timeouts() noexcept { return timeouts_; }
+  // Completion events as count-based timeouts count them: every CQE posted, except those of
+  // timeouts that expired (the kernel's cached_cq_tail - cq_timeouts).
+  [[nodiscard]] std::uint64_t cq_count_for_timeouts() const noexcept {
+    return cq_events_ - cq_timeouts_;
+  }
+  void count_expired_timeout() noexcept { ++cq_timeouts_; }
+  // The last member of the link being assembled by this submission, or nullptr (what a
+  // LINK_TIMEOUT attaches to).
+  [[nodiscard]] Request* link_last() const noexcept {
+    return link_head_ != nullptr ? link_last_ : nullptr;
+  }
+
+  FileSlotTable files;
+  RegisteredBufferTable buffers;
+
+  // ---- registration state the register calls change (engine/ring_register.cpp) ----
+  bool enabled = true;  // false while IORING_SETUP_R_DISABLED waits for ENABLE_RINGS
+  bool ring_fd_registered = false;
+  FileRef cq_eventfd;  // IORING_REGISTER_EVENTFD(_ASYNC)
+  bool cq_eventfd_async = false;
+  [[nodiscard]] bool restrictions_active() const noexcept { return restricted_; }
+  [[nodiscard]] bool restriction_allows(const Request& req) const noexcept;
+  [[nodiscard]] bool personality_registered(std::uint16_t id) const noexcept;
+  result<std::uint32_t> do_register(abi::RegisterOp op, void* arg, std::uint32_t nr_args) noexcept;
+  // A registered slot's handle for world fd `fd` (a File reference), and its release.
+  result<std::uint64_t> file_handle(int fd) noexcept;
+  void release_slot(const FileSlotTable::Slot& slot) noexcept;
+  [[nodiscard]] std::uint32_t* cq_flags_word() noexcept { return cq_flags_; }
+
+ private:
+  friend class ringkit::sim::SimRing;
+
+  std::uint32_t* word(std::uint32_t offset) noexcept {
+    return reinterpret_cast<std::uint32_t*>(rings_.get() + offset);
+  }
+
+  // Submission.
+  std::uint32_t submit(std::uint32_t to_submit) noexcept;
+  // Returns false when submission must stop after this SQE (a failure without SUBMIT_ALL).
+  bool submit_one(const abi::Sqe* slot) noexcept;
+  int init_request(Request& req) noexcept;
+  void queue_chain(Request& head) noexcept;
+  void start(Request& req) noexcept;
+  void start_released(Request& req) noexcept;
+  bool may_start(const Request& req) noexcept;
+  std::uint64_t earliest_inflight_seq() noexcept;
+  void fail_chain_at_submit(Request& head) noexcept;
+  void run_deferred() noexcept;
+
+  // Completion.
+  void post_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                std::uint64_t extra1, std::uint64_t extra2, std::uint8_t opcode) noexcept;
+  bool cq_has_room() const noexcept;
+  void write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                 std::uint64_t extra1, std::uint64_t extra2) noexcept;
+  void flush_overflow() noexcept;
+  void finish_link(Request& req) noexcept;
+  void fail_links(Request& req) noexcept;
+  void issue(Request& req) noexcept;
+  static void fire_event(Event& e) noexcept;
+
+  // Waiting.
+  result<std::uint32_t> wait(std::uint32_t min_complete, std::uint32_t flags, const void* arg,
+                             std::size_t argsz) noexcept;
+  std::uint32_t cq_ready() noexcept;
+
+  Request* alloc_request() noexcept;
+  void free_request(Request& req) noexcept;
+
+  World& world_;
+  abi::Params params_;
+  RingLayout layout_;
+  std::unique_ptr<std::byte[]> rings_;
+  std::unique_ptr<abi::Sqe[]> sqes_;
+  std::uint16_t id_ = 0;
+  int fd_ = -1;
+
+  // Kernel-side ring words.
+  std::uint32_t* sq_head_ = nullptr;
+  std::uint32_t* sq_tail_ = nullptr;
+  std::uint32_t* sq_flags_ = nullptr;
+  std::uint32_t* sq_dropped_ = nullptr;
+  std::uint32_t* sq_array_ = nullptr;
+  std::uint32_t* cq_head_ = nullptr;
+  std::uint32_t* cq_tail_ = nullptr;
+  std::uint32_t* cq_overflow_ = nullptr;
+  std::uint32_t* cq_flags_ = nullptr;
+  std::byte* cqes_ = nullptr;
+  std::uint32_t cqe_size_ = sizeof(abi::Cqe);
+
+  // Link being assembled across submit_one calls (the kernel's submit_state.link).
+  Request* link_head_ = nullptr;
+  Request* link_last_ = nullptr;
+
+  std::uint64_t submitted_ = 0;    // requests submitted (the next request's seq)
+  std::uint64_t completed_ = 0;    // requests that reached their terminal completion
+  std::uint64_t cq_events_ = 0;    // CQEs posted (or queued in the backlog)
+  std::uint64_t cq_timeouts_ = 0;  // of which expired timeouts
+  bool drain_active_ = false;
+  bool drain_next_ = false;        // a drain inside a link also drains what follows the link
+  std::uint64_t hold_until_ = 0;   // requests from this seq wait for a drained link to finish
+  std::deque<Request*> deferred_;  // behind a drain barrier, in submission order
+
+  struct OverflowCqe {
+    std::uint64_t user_data;
+    std::int32_t res;
+    std::uint32_t flags;
+    std::uint64_t extra1;
+    std::uint64_t extra2;
+  };
+  std::deque<OverflowCqe> overflow_;
+
+  RequestList inflight_;
+  OpList timeouts_;
+
+  // Restrictions (IORING_REGISTER_RESTRICTIONS) and personalities.
+  bool restricted_ = false;
+  bool restrictions_registered_ = false;
+  std::bitset<256> allowed_register_ops_;
+  std::bitset<256> allowed_sqe_ops_;
+  std::uint8_t allowed_sqe_flags_ = 0;
+  std::uint8_t required_sqe_flags_ = 0;
+  std::vector<std::uint16_t> personalities_;  // sorted ids
+  std::uint16_t next_personality_ = 1;
+  std::uint32_t iowq_max_workers_[2] = {0, 0};
+
+  // Request pool: chunks never move, so requests keep their address.
+  std::vector<std::unique_ptr<Request[]>> chunks_;
+  std::vector<Request*> free_;
+};
+
+// The RingCore of a Request's ring.
+inline RingCore& ring_of(Request& req) noexcept { return *req.ring; }
+
+}  // namespace ringkit::sim::detail

@@ -1,0 +1,208 @@
+// RingCore: consuming SQEs and starting requests by the kernel's submission rules
+// (io_submit_sqes, io_submit_sqe, io_init_req, io_submit_fail_init, io_drain_req; Linux 6.18).
+#include <atomic>
+
+#include "engine/op_handler.hpp"
+#include "engine/ring_core.hpp"
+#include "ops/op_support.hpp"
+
+namespace ringkit::sim::detail {
+
+namespace {
+
+std::uint32_t load_acquire(const std::uint32_t* p) noexcept {
+  return std::atomic_ref<std::uint32_t>(*const_cast<std::uint32_t*>(p))
+      .load(std::memory_order_acquire);
+}
+
+}  // namespace
+
+std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
+  const std::uint32_t tail = load_acquire(sq_tail_);
+  std::uint32_t head = *sq_head_;
+  std::uint32_t n = tail - head;
+  if (to_submit < n) n = to_submit;
+  const std::uint32_t mask = params_.sq_entries - 1;
+  const std::uint32_t shift = (params_.flags & abi::setup::sqe128) ? 1 : 0;
+  std::uint32_t submitted = 0;
+  while (submitted < n) {
+    const std::uint32_t index = sq_array_ != nullptr ? sq_array_[head & mask] : (head & mask);
+    ++head;
+    std::atomic_ref<std::uint32_t>(*sq_head_).store(head, std::memory_order_release);
+    if (index >= params_.sq_entries) {
+      // io_get_sqe: an invalid index is dropped, counted, and ends this submission.
+      ++*sq_dropped_;
+      break;
+    }
+    ++submitted;
+    if (!submit_one(&sqes_[std::size_t{index} << shift])) break;
+  }
+  // io_submit_state_end: a link still open at the end of the batch goes as it is.
+  if (link_head_ != nullptr) {
+    Request* h = link_head_;
+    link_head_ = link_last_ = nullptr;
+    queue_chain(*h);
+  }
+  return submitted;
+}
+
+int RingCore::init_request(Request& req) noexcept {
+  // io_init_req, in its order.
+  if (req.sqe.opcode >= abi::opcode_count) return -EINVAL;
+  if (req.sqe_flags & ~abi::sqe_flag::known_flags) return -EINVAL;
+  req.opcode = static_cast<abi::Opcode>(req.sqe.opcode);
+  const OpHandler& h = op_handler(req.opcode);
+  if ((req.sqe_flags & abi::sqe_flag::buffer_select) && !h.buffer_select) return -EOPNOTSUPP;
+  if (req.sqe_flags & abi::sqe_flag::io_drain) {
+    drain_active_ = true;
+    if (link_head_ != nullptr) {
+      // Drain inside a link drains the whole link and whatever comes after it.
+      link_head_->drain = true;
+      drain_next_ = true;
+    } else {
+      req.drain = true;
+    }
+  }
+  if (drain_next_ && link_head_ == nullptr && !(req.sqe_flags & abi::sqe_flag::io_drain)) {
+    drain_next_ = false;
+    drain_active_ = true;
+    req.drain = true;
+  }
+  if (!enabled) return -EBADFD;
+  if (restrictions_active() && !restriction_allows(req)) return -EACCES;
+  if (req.sqe.personality != 0 && !personality_registered(req.sqe.personality)) return -EINVAL;
+  if (!h.implemented) return -EOPNOTSUPP;
+  return h.prep(req);
+}
+
+bool RingCore::submit_one(const abi::Sqe* slot) noexcept {
+  Request* req = alloc_request();
+  if (req == nullptr) return false;
+  req->sqe = slot[0];
+  if (params_.flags & abi::setup::sqe128) req->sqe_hi = slot[1];
+  req->user_data = req->sqe.user_data;
+  req->sqe_flags = req->sqe.flags;
+  req->seq = submitted_++;
+  req->state = RequestState::linked;
+  inflight_.push_back(*req);
+  {
+    TraceEvent e;
+    e.kind = TraceEvent::Kind::sqe;
+    e.opcode = req->sqe.opcode;
+    e.ring = id_;
+    e.flags = req->sqe_flags;
+    e.time_ns = world_.clock().now_ns();
+    e.user_data = req->user_data;
+    world_.trace().record(e);
+  }
+  const int err = init_request(*req);
+  if (err != 0) {
+    // io_submit_fail_init: fail this member, fail the link head with -ECANCELED, and keep
+    // assembling the link so that it fails as a whole.
+    mark_failed(*req);
+    req->res = err;
+    req->prep_failed = true;
+    if (link_head_ != nullptr && !link_head_->failed) {
+      mark_failed(*link_head_);
+      link_head_->res = -ECANCELED;
+    }
+    const bool submit_all = (params_.flags & abi::setup::submit_all) != 0;
+    if (!req->linked()) {
+      if (link_head_ != nullptr) {
+        link_last_->link_next = req;
+        req = link_head_;
+        link_head_ = link_last_ = nullptr;
+      }
+      queue_chain(*req);
+      return submit_all;
+    }
+    if (link_head_ != nullptr) {
+      link_last_->link_next = req;
+    } else {
+      link_head_ = req;
+    }
+    link_last_ = req;
+    return true;
+  }
+  if (link_head_ != nullptr) {
+    link_last_->link_next = req;
+    link_last_ = req;
+    if (req->linked()) return true;
+    Request* head = link_head_;
+    link_head_ = link_last_ = nullptr;
+    queue_chain(*head);
+    return true;
+  }
+  if (req->linked()) {
+    link_head_ = link_last_ = req;
+    return true;
+  }
+  queue_chain(*req);
+  return true;
+}
+
+std::uint64_t RingCore::earliest_inflight_seq() noexcept {
+  return inflight_.empty() ? submitted_ : inflight_.front().seq;
+}
+
+bool RingCore::may_start(const Request& req) noexcept {
+  // Nothing starts while a drained link runs, and a drained request waits for every request
+  // submitted before it (inflight_ is in submission order, so its front is the oldest).
+  const std::uint64_t earliest = earliest_inflight_seq();
+  if (earliest < hold_until_ && req.seq >= hold_until_) return false;
+  return !req.drain || earliest == req.seq;
+}
+
+void RingCore::start_released(Request& req) noexcept {
+  if (req.drain) {
+    // IOSQE_IO_DRAIN (io_uring_enter(2)): later requests do not start before this one (its
+    // whole link) completes.
+    std::uint64_t members = 1;
+    for (const Request* r = req.link_next; r != nullptr; r = r->link_next) ++members;
+    hold_until_ = req.seq + members;
+  }
+  start(req);
+}
+
+void RingCore::queue_chain(Request& head) noexcept {
+  if (head.failed) {
+    fail_chain_at_submit(head);
+    return;
+  }
+  // io_queue_sqe_fallback / io_drain_req.
+  if (drain_active_ || earliest_inflight_seq() < hold_until_) {
+    if (deferred_.empty() && may_start(head)) {
+      drain_active_ = false;
+      start_released(head);
+      return;
+    }
+    head.state = RequestState::deferred;
+    deferred_.push_back(&head);
+    return;
+  }
+  start(head);
+}
+
+void RingCore::fail_chain_at_submit(Request& head) noexcept {
+  // io_req_defer_failed on the head (hard links do not carry a failure at submit), then
+  // io_fail_links for the rest.
+  head.sqe_flags &= static_cast<std::uint8_t>(~abi::sqe_flag::io_hardlink);
+  head.link_timeout = nullptr;
+  const std::int32_t res = head.res;
+  // complete() posts the head (a failed request ignores skip-success) and fails the members.
+  complete(head, res < 0 ? res : -ECANCELED);
+}
+
+void RingCore::start(Request& req) noexcept { schedule_issue(req); }
+
+void RingCore::run_deferred() noexcept {
+  // io_queue_deferred: release from the front while the front need not wait.
+  while (!deferred_.empty()) {
+    Request& front = *deferred_.front();
+    if (!may_start(front)) break;
+    deferred_.pop_front();
+    start_released(front);
+  }
+}
+
+}  // namespace ringkit::sim::detail

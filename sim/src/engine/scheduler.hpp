@@ -1,0 +1,77 @@
+// The simulated world's event queue: everything that happens later (a request's issue after its
+// latency, a timer's expiry) is an Event ordered by (time, sequence). Ties keep scheduling
+// order, so a run is a function of the decisions that chose the times.
+#pragma once
+
+#include <boost/intrusive/set.hpp>
+#include <cstdint>
+#include <optional>
+
+#include "ringkit/sim/clock.hpp"
+
+namespace ringkit::sim::detail {
+
+struct Event {
+  using Hook =
+      boost::intrusive::set_member_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+  Hook hook;
+  std::int64_t time = 0;
+  std::uint64_t seq = 0;
+  void (*fire)(Event&) noexcept = nullptr;
+  void* owner = nullptr;
+
+  [[nodiscard]] bool scheduled() const noexcept { return hook.is_linked(); }
+  void cancel() noexcept { hook.unlink(); }
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(VirtualClock& clock) noexcept : clock_(clock) {}
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+  ~Scheduler() { queue_.clear(); }
+
+  // (Re)schedules `e` at absolute time `t` (never before now).
+  void at(Event& e, std::int64_t t) noexcept {
+    e.cancel();
+    e.time = t < clock_.now_ns() ? clock_.now_ns() : t;
+    e.seq = next_seq_++;
+    queue_.insert(e);
+  }
+  void after(Event& e, std::int64_t delay_ns) noexcept { at(e, clock_.now_ns() + delay_ns); }
+
+  // Runs every event due at the current time, including ones they schedule for now; returns
+  // how many ran.
+  std::uint64_t run_due() noexcept {
+    std::uint64_t ran = 0;
+    while (!queue_.empty() && queue_.begin()->time <= clock_.now_ns()) {
+      Event& e = *queue_.begin();
+      queue_.erase(queue_.begin());
+      ++ran;
+      e.fire(e);
+    }
+    return ran;
+  }
+  [[nodiscard]] std::optional<std::int64_t> next_time() const noexcept {
+    if (queue_.empty()) return std::nullopt;
+    return queue_.begin()->time;
+  }
+  [[nodiscard]] bool idle() const noexcept { return queue_.empty(); }
+  [[nodiscard]] VirtualClock& clock() noexcept { return clock_; }
+
+ private:
+  struct ByTime {
+    bool operator()(const Event& a, const Event& b) const noexcept {
+      return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+    }
+  };
+  using Queue = boost::intrusive::multiset<
+      Event, boost::intrusive::member_hook<Event, Event::Hook, &Event::hook>,
+      boost::intrusive::compare<ByTime>, boost::intrusive::constant_time_size<false>>;
+
+  VirtualClock& clock_;
+  Queue queue_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace ringkit::sim::detail

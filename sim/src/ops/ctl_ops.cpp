@@ -1,0 +1,212 @@
+// Control family: poll, cancel, msg_ring, futex, waitid, epoll, provided buffers.
+//
+// Implemented: POLL_ADD, POLL_REMOVE (and update), ASYNC_CANCEL (io_uring/poll.c and
+// io_uring/cancel.c, Linux 6.18). Ops not implemented yet are `unimplemented_op`: the probe
+// leaves them out and a request gets -EOPNOTSUPP at submit, as from a kernel built without them.
+#include "ops/op_support.hpp"
+#include "ringkit/op/ctl_cancel.hpp"
+#include "ringkit/op/ctl_poll.hpp"
+
+namespace ringkit::sim::detail {
+
+namespace {
+
+// ---- POLL_ADD ----
+
+// Events a poll always reports, asked for or not (io_init_poll_iocb's IO_POLL_UNMASK).
+constexpr std::uint32_t poll_unmask =
+    poll_event::err | poll_event::hup | poll_event::nval | poll_event::rdhup;
+// io_poll_parse_events keeps only the low 16 bits of poll32_events as events (demangle_poll
+// takes a u16); the high bits are behaviour flags (oneshot, edge, exclusive).
+constexpr std::uint32_t poll_event_bits = 0xffff;
+
+struct PollState {
+  std::int32_t fd = -1;
+  bool fixed = false;
+  bool multishot = false;
+  bool armed = false;        // issued once: on the cancel table, findable by POLL_REMOVE
+  std::uint32_t events = 0;  // requested low 16 bits | poll_unmask
+};
+
+int prep_poll_add(Request& req) noexcept {
+  const ringkit::result<op::PollAdd> p = op::PollAdd::decode(req.sqe, op::DecodeMode::kernel);
+  if (!p) return -p.error().value();
+  PollState st;
+  st.fd = p->file().raw();
+  st.fixed = p->file().fixed();
+  st.multishot = p->is_multishot();
+  st.events = (p->events() & poll_event_bits) | poll_unmask;
+  req.emplace_data(st);
+  return 0;
+}
+
+// mangle_poll(vfs_poll(file) & poll->events): what the CQE's res carries.
+std::uint32_t ready_mask(const File& file, std::uint32_t events) noexcept {
+  return file.poll() & events & poll_event_bits;
+}
+
+void issue_poll_add(Request& req) noexcept {
+  RingCore& ring = *req.ring;
+  PollState& st = req.data<PollState>();
+  if (!st.armed) {
+    if (!resolve_op_file(req, st.fd, st.fixed)) {
+      ring.complete(req, -EBADF);
+      return;
+    }
+    st.armed = true;
+  }
+  // Issued first, woken, or re-armed by an update: the file's state now decides.
+  const std::uint32_t mask = ready_mask(*req.file, st.events);
+  if (mask == 0) {
+    ring.park(req, *req.file, st.events);
+    return;
+  }
+  if (!st.multishot) {
+    ring.complete(req, static_cast<std::int32_t>(mask));
+    return;
+  }
+  // io_poll_check_events: a multishot poll posts an F_MORE CQE and stays armed; when the CQ
+  // cannot take it, the poll ends with that mask as its final CQE.
+  if (ring.post_more(req, static_cast<std::int32_t>(mask), abi::cqe_flag::more)) {
+    ring.park(req, *req.file, st.events);
+    return;
+  }
+  ring.complete(req, static_cast<std::int32_t>(mask));
+}
+
+// ---- POLL_REMOVE / update ----
+
+// io_poll_find(poll_only): an armed POLL_ADD with this user_data, first in submission order.
+Request* find_poll(RingCore& ring, std::uint64_t user_data) noexcept {
+  for (Request& r : ring.inflight()) {
+    if (r.opcode != abi::Opcode::poll_add || r.user_data != user_data) continue;
+    if (r.state != RequestState::waiting && r.state != RequestState::issuing) continue;
+    if (r.data<PollState>().armed) return &r;
+  }
+  return nullptr;
+}
+
+void issue_poll_remove(Request& req) noexcept {
+  RingCore& ring = *req.ring;
+  const op::PollRemove remove = req.data<op::PollRemove>();
+  Request* target = find_poll(ring, remove.target());
+  std::int32_t res = 0;
+  if (target == nullptr) {
+    res = -ENOENT;
+  } else if (target->state == RequestState::issuing) {
+    // Woken, its completion already on the way (the kernel's task work holds the poll's
+    // ownership): io_poll_disarm answers -EALREADY and the poll completes as it would have.
+    res = -EALREADY;
+  } else if (!remove.is_update()) {
+    res = ring.cancel(*target, -ECANCELED);
+  } else {
+    PollState& st = target->data<PollState>();
+    // Only the low 16 event bits change ("keep behavior flags"): oneshot stays oneshot.
+    if (remove.command() & abi::poll::update_events) {
+      st.events = (remove.update_events() & poll_event_bits) | poll_unmask;
+    }
+    if (remove.command() & abi::poll::update_user_data) {
+      target->user_data = remove.update_user_data();
+    }
+    // Re-armed (io_poll_add): ready now, its CQE comes through the poll's own completion path
+    // after this request's CQE; otherwise it waits again with the new events.
+    target->unlink();
+    if (ready_mask(*target->file, st.events) != 0) {
+      ring.schedule_issue(*target);
+    } else {
+      ring.park(*target, *target->file, st.events);
+    }
+  }
+  ring.complete(req, res);
+}
+
+// ---- ASYNC_CANCEL ----
+
+struct CancelKeys {
+  std::uint32_t flags;
+  std::uint64_t user_data;
+  const File* file;
+  abi::Opcode opcode;
+};
+
+// io_cancel_req_match: every key given must match; user_data is a key unless only FD or OP are.
+bool cancel_matches(const Request& r, const CancelKeys& k) noexcept {
+  namespace ac = abi::async_cancel;
+  if (k.flags & ac::any) return true;
+  if ((k.flags & ac::fd) && r.file.get() != k.file) return false;
+  if ((k.flags & ac::op) && r.opcode != k.opcode) return false;
+  const bool by_user_data = (k.flags & ac::userdata) || !(k.flags & (ac::fd | ac::op));
+  return !by_user_data || r.user_data == k.user_data;
+}
+
+// What the kernel's cancel paths can find: requests armed or queued (poll, io-wq, timers),
+// not link members that have not started, requests behind a drain, or linked timeouts (those
+// are on no cancel list: the request they guard is what gets cancelled).
+bool cancelable(const Request& r) noexcept {
+  if (r.state != RequestState::waiting && r.state != RequestState::issuing) return false;
+  return r.opcode != abi::Opcode::link_timeout;
+}
+
+void issue_async_cancel(Request& req) noexcept {
+  namespace ac = abi::async_cancel;
+  RingCore& ring = *req.ring;
+  const op::AsyncCancel cancel = req.data<op::AsyncCancel>();
+  // target_opcode() keeps the low byte of len, as the kernel's u8 io_cancel::opcode does.
+  CancelKeys keys{cancel.cancel_flags(), cancel.target(), nullptr, cancel.target_opcode()};
+  if (keys.flags & ac::fd) {
+    // io_async_cancel: IOSQE_FIXED_FILE or CANCEL_FD_FIXED make fd a registered slot.
+    const bool fixed = req.has_flag(abi::sqe_flag::fixed_file) || (keys.flags & ac::fd_fixed);
+    if (!resolve_op_file(req, cancel.file().raw(), fixed)) {
+      ring.complete(req, -EBADF);
+      return;
+    }
+    keys.file = req.file.get();
+  }
+  // __io_async_cancel: with ALL or ANY every match is cancelled and res is how many (0 when
+  // none); otherwise res is the first cancel's answer, or -ENOENT. Each request is matched once
+  // (the cancel sequence): the scan resumes after the last one tried, because cancelling
+  // completes requests and may start or end others.
+  const bool all = keys.flags & (ac::all | ac::any);
+  std::int32_t res = -ENOENT;
+  std::int32_t cancelled = 0;
+  bool resume = false;
+  std::uint64_t last_seq = 0;
+  for (;;) {
+    Request* target = nullptr;
+    for (Request& r : ring.inflight()) {
+      if (resume && r.seq <= last_seq) continue;
+      if (&r == &req || !cancelable(r) || !cancel_matches(r, keys)) continue;
+      target = &r;
+      break;
+    }
+    if (target == nullptr) break;
+    resume = true;
+    last_seq = target->seq;
+    const int ret = ring.cancel(*target, -ECANCELED);
+    if (!all) {
+      res = ret;
+      break;
+    }
+    if (ret != -ENOENT) ++cancelled;
+  }
+  ring.complete(req, all ? cancelled : res);
+}
+
+}  // namespace
+
+const OpHandler op_handler_poll_add{true, &prep_poll_add, &issue_poll_add, nullptr, false};
+const OpHandler op_handler_poll_remove{true, &prep_with<op::PollRemove>, &issue_poll_remove,
+                                       nullptr, false};
+const OpHandler op_handler_async_cancel{true, &prep_with<op::AsyncCancel>, &issue_async_cancel,
+                                        nullptr, false};
+const OpHandler op_handler_epoll_ctl = unimplemented_op;
+const OpHandler op_handler_provide_buffers = unimplemented_op;
+const OpHandler op_handler_remove_buffers = unimplemented_op;
+const OpHandler op_handler_msg_ring = unimplemented_op;
+const OpHandler op_handler_waitid = unimplemented_op;
+const OpHandler op_handler_futex_wait = unimplemented_op;
+const OpHandler op_handler_futex_wake = unimplemented_op;
+const OpHandler op_handler_futex_waitv = unimplemented_op;
+const OpHandler op_handler_epoll_wait = unimplemented_op;
+
+}  // namespace ringkit::sim::detail

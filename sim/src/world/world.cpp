@@ -1,0 +1,44 @@
+#include "ringkit/sim/world.hpp"
+
+#include <new>
+
+#include "engine/ring_core.hpp"
+#include "engine/scheduler.hpp"
+
+namespace ringkit::sim {
+
+World::World(const WorldOptions& options)
+    : owned_decisions_(new (std::nothrow) SeededDecisions(options.seed)),
+      decisions_(owned_decisions_.get()),
+      faults_(options.faults),
+      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
+
+World::World(DecisionSource& decisions, const WorldOptions& options)
+    : decisions_(&decisions),
+      faults_(options.faults),
+      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
+
+World::~World() = default;
+
+std::uint64_t World::run_for(std::int64_t limit_ns) noexcept {
+  const std::int64_t end = clock_.now_ns() + limit_ns;
+  std::uint64_t ran = scheduler_->run_due();
+  for (;;) {
+    const std::optional<std::int64_t> next = scheduler_->next_time();
+    if (!next || *next > end) break;
+    clock_.advance_to(*next);
+    ran += scheduler_->run_due();
+  }
+  return ran;
+}
+
+std::uint16_t World::attach_ring(detail::RingCore& ring) noexcept {
+  rings_.push_back(&ring);
+  return static_cast<std::uint16_t>(rings_.size() - 1);
+}
+
+void World::detach_ring(detail::RingCore& ring) noexcept {
+  if (ring.id() < rings_.size() && rings_[ring.id()] == &ring) rings_[ring.id()] = nullptr;
+}
+
+}  // namespace ringkit::sim
