@@ -89,7 +89,10 @@ RingCore::~RingCore() {
     req.file.reset();
   }
   deferred_.clear();
-  (void)files.destroy();
+  // Registered slots hold file references; a closing ring drops them (no CQ left for tags).
+  (void)files.destroy([](std::uint32_t, const FileSlotTable::Slot& slot) noexcept {
+    intrusive_ptr_release(reinterpret_cast<File*>(slot.file));
+  });
   (void)buffers.destroy();
   world_.detach_ring(*this);
 }
