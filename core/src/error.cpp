@@ -110,6 +110,13 @@ constexpr ReasonText reason_text_of(ErrorReason reason) noexcept {
       return {"sim_wait_never_completes",
               "the simulated world has no pending event that could post the CQEs this wait "
               "needs, and no timeout; the kernel would block forever"};
+    case ErrorReason::sim_register_op_not_simulated:
+      return {"sim_register_op_not_simulated",
+              "the simulator does not run this io_uring_register op yet (Linux 6.18 does)"};
+    case ErrorReason::sim_kernel_mapped_memory:
+      return {"sim_kernel_mapped_memory",
+              "memory the kernel allocates and the application mmaps from the ring fd "
+              "(IOU_PBUF_RING_MMAP) cannot exist for a simulated ring; pass your own memory"};
   }
   return {"unknown", "unknown reason"};
 }

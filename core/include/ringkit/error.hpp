@@ -63,9 +63,15 @@ enum class ErrorReason : std::uint16_t {
   // and no timeout was given. The kernel would block forever; the simulator says so instead
   // (EDEADLK). detail: the number of CQEs the wait still needed.
   sim_wait_never_completes,
+  // A register call Linux 6.18 knows that the simulator does not run. detail: the
+  // IORING_REGISTER_* op number.
+  sim_register_op_not_simulated,
+  // A buffer ring the kernel allocates (IOU_PBUF_RING_MMAP) is reached by mmap of the ring fd,
+  // which a simulated ring fd cannot back; register the ring in your own memory instead.
+  sim_kernel_mapped_memory,
 };
 // The last enumerator: add new reasons before it moves, and move this with them.
-inline constexpr ErrorReason last_error_reason = ErrorReason::sim_wait_never_completes;
+inline constexpr ErrorReason last_error_reason = ErrorReason::sim_kernel_mapped_memory;
 
 class Error {
  public:

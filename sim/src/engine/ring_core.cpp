@@ -35,6 +35,10 @@ constexpr std::uint32_t sim_features =
 
 void Request::on_ready(std::uint32_t) noexcept { ring->schedule_issue(*this); }
 
+bool RingCore::op_supported(abi::Opcode op) const noexcept {
+  return kernel_has(op) && op_handler(op).implemented;
+}
+
 void Request::reset() noexcept {
   RingCore* r = ring;
   this->~Request();
@@ -247,7 +251,12 @@ void RingCore::complete(Request& req, std::int32_t res, std::uint32_t cflags) no
   req.state = RequestState::done;
   ++completed_;
 
-  if (guard != nullptr) complete(*guard, -ECANCELED);
+  // io_disarm_next completes the timeout without req_set_fail: a skip-success LINK_TIMEOUT
+  // that was disarmed posts nothing.
+  if (guard != nullptr) {
+    guard->error_is_success = true;
+    complete(*guard, -ECANCELED);
+  }
   finish_link(req);
   free_request(req);
   flush_count_timeouts(*this);
@@ -337,7 +346,33 @@ void RingCore::schedule_at(Request& req, std::int64_t t_ns) noexcept {
   world_.scheduler().at(req.event, t_ns);
 }
 
+namespace {
+
+// Ops whose first issue only arms something other requests look up (a timer, a poll, a futex
+// wait): the kernel arms them inline at submission, in submission order, so a remove, update
+// or wake submitted after them always finds them. They take no latency before that first issue.
+bool arms_at_submit(abi::Opcode op) noexcept {
+  switch (op) {
+    case abi::Opcode::timeout:
+    case abi::Opcode::poll_add:
+    case abi::Opcode::futex_wait:
+    case abi::Opcode::futex_waitv:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 void RingCore::schedule_issue(Request& req) noexcept {
+  req.state = RequestState::issuing;
+  req.event.fire = &RingCore::fire_event;
+  req.event.owner = &req;
+  if (!req.issued && arms_at_submit(req.opcode)) {
+    world_.scheduler().after(req.event, 0);
+    return;
+  }
   const FaultProfile& f = world_.faults();
   std::int64_t latency = f.latency_min_ns;
   if (f.latency_max_ns > f.latency_min_ns) {

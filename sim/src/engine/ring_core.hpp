@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/provided_buffers.hpp"
 #include "engine/request.hpp"
 #include "ringkit/abi/cqe.hpp"
 #include "ringkit/abi/register.hpp"
@@ -53,6 +54,13 @@ class RingCore {
   [[nodiscard]] int fd() const noexcept { return fd_; }
   void set_fd(int fd) noexcept { fd_ = fd; }
   [[nodiscard]] std::uint32_t setup_flags() const noexcept { return params_.flags; }
+
+  // Whether the world's kernel release has opcode `op` at all (IORING_OP_LAST of that release).
+  [[nodiscard]] bool kernel_has(abi::Opcode op) const noexcept {
+    return abi::opcode_since(op) <= world_.kernel();
+  }
+  // In the probe: the kernel has it and the simulator runs it.
+  [[nodiscard]] bool op_supported(abi::Opcode op) const noexcept;
 
   // ---- io_uring_enter ----
   result<std::uint32_t> enter(std::uint32_t to_submit, std::uint32_t min_complete,
@@ -102,6 +110,7 @@ class RingCore {
 
   FileSlotTable files;
   RegisteredBufferTable buffers;
+  ProvidedBuffers provided_buffers;  // groups for IOSQE_BUFFER_SELECT
 
   // ---- registration state the register calls change (engine/ring_register.cpp) ----
   bool enabled = true;  // false while IORING_SETUP_R_DISABLED waits for ENABLE_RINGS
@@ -187,6 +196,7 @@ class RingCore {
   std::uint64_t cq_events_ = 0;    // CQEs posted (or queued in the backlog)
   std::uint64_t cq_timeouts_ = 0;  // of which expired timeouts
   bool drain_active_ = false;
+  bool drain_disabled_ = false;    // a CQE_SKIP_SUCCESS request was seen: drain is refused
   bool drain_next_ = false;        // a drain inside a link also drains what follows the link
   std::uint64_t hold_until_ = 0;   // requests from this seq wait for a drained link to finish
   std::deque<Request*> deferred_;  // behind a drain barrier, in submission order

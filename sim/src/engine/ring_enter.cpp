@@ -44,7 +44,7 @@ result<WaitArgs> parse_wait_args(std::uint32_t flags, const void* arg, std::size
     abi::KernelTimespec ts;
     std::memcpy(&ts, reinterpret_cast<const void*>(static_cast<std::uintptr_t>(ext.ts)), sizeof ts);
     w.has_timeout = true;
-    w.timeout_ns = ts.tv_sec * 1'000'000'000 + ts.tv_nsec;
+    w.timeout_ns = timespec_to_ns(ts.tv_sec, ts.tv_nsec);
   }
   return w;
 }
@@ -65,21 +65,27 @@ result<std::uint32_t> RingCore::enter(std::uint32_t to_submit, std::uint32_t min
 
   std::uint32_t submitted = 0;
   if (params_.flags & abi::setup::sqpoll) {
-    // The poller consumes whatever is published; to_submit is not the caller's to give.
-    submitted = submit(~0u);
-    if (flags & abi::enter_flag::sq_wait) {
-      // SQ space: the poller has consumed everything.
-    }
+    // The poller consumes whatever is published (so SQ_WAIT always finds room afterwards);
+    // the call itself answers to_submit, whatever the poller took.
+    submit(~0u);
+    submitted = to_submit;
   } else if (to_submit != 0) {
     submitted = submit(to_submit);
   }
   // Inline work: whatever is due now runs before the call returns.
   world_.scheduler().run_due();
 
-  if (!(flags & abi::enter_flag::getevents)) {
-    return submitted;
+  // io_uring_enter: a submission that stopped short (an SQE failed, the SQ held fewer) returns
+  // at once, without waiting.
+  if (!(params_.flags & abi::setup::sqpoll) && submitted != to_submit) return submitted;
+  if (!(flags & abi::enter_flag::getevents)) return submitted;
+  result<std::uint32_t> waited = wait(min_complete, flags, arg, argsz);
+  // io_cqring_wait: a wait that timed out or was interrupted still succeeds when CQEs are
+  // there to reap.
+  if (!waited && (waited.error().value() == ETIME || waited.error().value() == EINTR) &&
+      cq_ready() != 0) {
+    waited = 0u;
   }
-  const result<std::uint32_t> waited = wait(min_complete, flags, arg, argsz);
   if (submitted != 0) return submitted;
   return waited;
 }
@@ -94,7 +100,8 @@ result<std::uint32_t> RingCore::wait(std::uint32_t min_complete, std::uint32_t f
   const std::int64_t start = clock.now_ns();
   std::int64_t deadline = 0;
   if (w.has_timeout) {
-    deadline = (flags & abi::enter_flag::abs_timer) ? w.timeout_ns : start + w.timeout_ns;
+    deadline = (flags & abi::enter_flag::abs_timer) ? w.timeout_ns
+                                                    : add_time_saturating(start, w.timeout_ns);
   }
   if (params_.cq_entries < min_complete) min_complete = params_.cq_entries;
   bool blocked_before = false;

@@ -149,24 +149,53 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
       if (!r) return r.error();
       return 0u;
     }
+    case RegisterOp::register_pbuf_ring:
+    case RegisterOp::unregister_pbuf_ring: {
+      // __io_uring_register: both take exactly one struct io_uring_buf_reg.
+      if (arg == nullptr || nr_args != 1) return Error{EINVAL};
+      abi::BufReg reg;
+      std::memcpy(&reg, arg, sizeof(reg));
+      const result<void> r = op == RegisterOp::register_pbuf_ring
+                                 ? provided_buffers.register_ring(reg)
+                                 : provided_buffers.unregister_ring(reg);
+      if (!r) return r.error();
+      return 0u;
+    }
+    case RegisterOp::register_pbuf_status: {
+      if (arg == nullptr || nr_args != 1) return Error{EINVAL};
+      abi::BufStatus status;
+      std::memcpy(&status, arg, sizeof(status));
+      for (const std::uint32_t r : status.resv) {
+        if (r != 0) return Error{EINVAL};
+      }
+      const result<std::uint32_t> head = provided_buffers.ring_head(status.buf_group);
+      if (!head) return head.error();
+      status.head = *head;
+      std::memcpy(arg, &status, sizeof(status));
+      return 0u;
+    }
     case RegisterOp::register_probe: {
       // io_probe: nr_args clamped to IORING_OP_LAST; the struct must be zeroed (EINVAL).
       if (arg == nullptr) return Error{EFAULT};
-      std::uint32_t n = std::min<std::uint32_t>(nr_args, abi::opcode_count);
+      // The profile's kernel: its last opcode, and only its opcodes in the table.
+      std::uint32_t last_op = 0;
+      for (std::uint32_t i = 0; i < abi::opcode_count; ++i) {
+        if (kernel_has(static_cast<abi::Opcode>(i))) last_op = i;
+      }
+      std::uint32_t n = std::min<std::uint32_t>(nr_args, last_op + 1);
       auto* bytes = static_cast<std::byte*>(arg);
       for (std::size_t i = 0;
            i < sizeof(abi::ProbeHeader) + std::size_t{nr_args} * sizeof(abi::ProbeOp); ++i) {
         if (bytes[i] != std::byte{0}) return Error{EINVAL};
       }
       abi::ProbeHeader header{};
-      header.last_op = static_cast<std::uint8_t>(abi::opcode_count - 1);
+      header.last_op = static_cast<std::uint8_t>(last_op);
       header.ops_len = static_cast<std::uint8_t>(n);
       std::memcpy(bytes, &header, sizeof header);
       for (std::uint32_t i = 0; i < n; ++i) {
         abi::ProbeOp entry{};
         entry.op = static_cast<std::uint8_t>(i);
-        if (op_handler(static_cast<abi::Opcode>(i)).implemented)
-          entry.flags = abi::probe_op_supported;
+        if (op_supported(static_cast<abi::Opcode>(i))) entry.flags = abi::probe_op_supported;
         std::memcpy(bytes + sizeof header + i * sizeof(abi::ProbeOp), &entry, sizeof entry);
       }
       return 0u;
@@ -261,7 +290,7 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
     }
     default:
       // Known to Linux 6.18 but not simulated yet: say so rather than pretend.
-      return Error{EOPNOTSUPP, ErrorReason::opcode_not_supported, raw};
+      return Error{EOPNOTSUPP, ErrorReason::sim_register_op_not_simulated, raw};
   }
 }
 

@@ -21,6 +21,8 @@ std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
   const std::uint32_t tail = load_acquire(sq_tail_);
   std::uint32_t head = *sq_head_;
   std::uint32_t n = tail - head;
+  // io_sqring_entries: never more than the ring holds, whatever the tail claims.
+  if (n > params_.sq_entries) n = params_.sq_entries;
   if (to_submit < n) n = to_submit;
   const std::uint32_t mask = params_.sq_entries - 1;
   const std::uint32_t shift = (params_.flags & abi::setup::sqe128) ? 1 : 0;
@@ -51,9 +53,15 @@ int RingCore::init_request(Request& req) noexcept {
   if (req.sqe.opcode >= abi::opcode_count) return -EINVAL;
   if (req.sqe_flags & ~abi::sqe_flag::known_flags) return -EINVAL;
   req.opcode = static_cast<abi::Opcode>(req.sqe.opcode);
+  // An opcode newer than the profile's kernel is past its IORING_OP_LAST.
+  if (!kernel_has(req.opcode)) return -EINVAL;
   const OpHandler& h = op_handler(req.opcode);
   if ((req.sqe_flags & abi::sqe_flag::buffer_select) && !h.buffer_select) return -EOPNOTSUPP;
+  // Drain counts CQEs; once any request may skip its CQE the count cannot be trusted, so the
+  // ring refuses IOSQE_IO_DRAIN from then on (ctx->drain_disabled, sticky).
+  if (req.sqe_flags & abi::sqe_flag::cqe_skip_success) drain_disabled_ = true;
   if (req.sqe_flags & abi::sqe_flag::io_drain) {
+    if (drain_disabled_) return -EOPNOTSUPP;
     drain_active_ = true;
     if (link_head_ != nullptr) {
       // Drain inside a link drains the whole link and whatever comes after it.

@@ -60,7 +60,7 @@ result<void> SimRing::unregister_ring_fd() noexcept {
 World& SimRing::world() noexcept { return core_->world(); }
 
 bool SimRing::supports(abi::Opcode op) const noexcept {
-  return abi::is_known_opcode(static_cast<std::uint8_t>(op)) && detail::op_handler(op).implemented;
+  return abi::is_known_opcode(static_cast<std::uint8_t>(op)) && core_->op_supported(op);
 }
 
 result<std::uint32_t> SimRing::do_enter(const EnterCall& call) noexcept {

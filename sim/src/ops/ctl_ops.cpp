@@ -200,8 +200,6 @@ const OpHandler op_handler_poll_remove{true, &prep_with<op::PollRemove>, &issue_
 const OpHandler op_handler_async_cancel{true, &prep_with<op::AsyncCancel>, &issue_async_cancel,
                                         nullptr, false};
 const OpHandler op_handler_epoll_ctl = unimplemented_op;
-const OpHandler op_handler_provide_buffers = unimplemented_op;
-const OpHandler op_handler_remove_buffers = unimplemented_op;
 const OpHandler op_handler_msg_ring = unimplemented_op;
 const OpHandler op_handler_waitid = unimplemented_op;
 const OpHandler op_handler_futex_wait = unimplemented_op;

@@ -31,6 +31,32 @@ int prep_with(Request& req) noexcept {
   return 0;
 }
 
+// ---- Fault draws from the world's FaultProfile. Each costs a decision only when its kind is
+// on, and each yields only what the real operation can return.
+
+// -EIO from a file-system read, write or sync.
+inline bool fault_io_error(RingCore& ring) noexcept {
+  World& w = ring.world();
+  return w.decisions().chance(w.faults().io_error_ppm);
+}
+// -ENOSPC from a write or fallocate that needs new blocks.
+inline bool fault_no_space(RingCore& ring) noexcept {
+  World& w = ring.world();
+  return w.decisions().chance(w.faults().no_space_ppm);
+}
+// The peer resets a stream connection (the op then sees -ECONNRESET, or -EPIPE on send).
+inline bool fault_conn_reset(RingCore& ring) noexcept {
+  World& w = ring.world();
+  return w.decisions().chance(w.faults().conn_reset_ppm);
+}
+// A short transfer: how many of `len` bytes a read or write moves (1..len-1 when the fault
+// fires, else len). Never 0: a short count of 0 would read as EOF.
+inline std::uint64_t fault_short_len(RingCore& ring, std::uint64_t len) noexcept {
+  World& w = ring.world();
+  if (len < 2 || !w.decisions().chance(w.faults().short_rw_ppm)) return len;
+  return w.decisions().between(1, len - 1);
+}
+
 // Resolves the op's file (sqe->fd with IOSQE_FIXED_FILE) into req.file; false when it names
 // nothing (the op completes with -EBADF).
 inline bool resolve_op_file(Request& req, std::int32_t fd, bool fixed) noexcept {

@@ -31,16 +31,20 @@ int read_timespec(std::uint64_t address, abi::KernelTimespec& ts) noexcept {
 }
 
 std::int64_t to_ns(const abi::KernelTimespec& ts) noexcept {
-  return ts.tv_sec * 1'000'000'000 + ts.tv_nsec;
+  return timespec_to_ns(ts.tv_sec, ts.tv_nsec);
 }
 
 // The monotonic deadline of a timespec read with timeout flags (ABS, and its clock).
 std::int64_t deadline_of(const VirtualClock& clock, std::int64_t ts_ns,
                          std::uint32_t flags) noexcept {
-  if (!(flags & abi::timeout::abs)) return clock.now_ns() + ts_ns;
-  if (flags & abi::timeout::realtime) return clock.now_ns() + (ts_ns - clock.realtime_ns());
-  if (flags & abi::timeout::boottime) return clock.now_ns() + (ts_ns - clock.boottime_ns());
-  return ts_ns;
+  if (!(flags & abi::timeout::abs)) return add_time_saturating(clock.now_ns(), ts_ns);
+  // An absolute time on another clock: how far ahead of that clock it lies (a time already
+  // past expires at once).
+  std::int64_t clock_now = clock.now_ns();
+  if (flags & abi::timeout::realtime) clock_now = clock.realtime_ns();
+  if (flags & abi::timeout::boottime) clock_now = clock.boottime_ns();
+  if (ts_ns <= clock_now) return clock.now_ns();
+  return add_time_saturating(clock.now_ns(), ts_ns - clock_now);
 }
 
 // Both TIMEOUT and LINK_TIMEOUT: the SQE, then the timespec.
@@ -90,7 +94,7 @@ void expire(Request& req) noexcept {
     // io_timeout_finish: with a repeat count, the last expiry is final; without, never.
     const bool last = st.repeats != 0 && --st.repeats == 0;
     if (!last && ring.post_more(req, -ETIME, abi::cqe_flag::more)) {
-      st.deadline_ns = ring.world().clock().now_ns() + st.interval_ns;
+      st.deadline_ns = add_time_saturating(ring.world().clock().now_ns(), st.interval_ns);
       ring.schedule_at(req, st.deadline_ns);
       return;
     }
@@ -169,9 +173,11 @@ int prep_timeout_remove(Request& req) noexcept {
   return 0;
 }
 
+// A timer the kernel's timeout lists hold: issued (armed) and not expired yet.
 Request* find_armed(RingCore& ring, abi::Opcode op, std::uint64_t user_data) noexcept {
   for (Request& r : ring.inflight()) {
-    if (r.opcode == op && r.user_data == user_data && r.event.scheduled()) return &r;
+    if (r.opcode != op || r.user_data != user_data || !r.event.scheduled()) continue;
+    if (r.data<TimeoutState>().armed) return &r;
   }
   return nullptr;
 }
@@ -180,6 +186,9 @@ void issue_timeout_remove(Request& req) noexcept {
   RingCore& ring = *req.ring;
   const RemoveState st = req.data<RemoveState>();
   const std::uint32_t f = st.remove.timeout_flags();
+  // io_translate_timeout_mode: the new time is absolute or relative (prep refuses a clock, so
+  // this keeps only ABS; the clock bits are kept should a kernel allow them).
+  const std::uint32_t mode = f & (abi::timeout::abs | abi::timeout::clock_mask);
   std::int32_t res = 0;
   if (f & abi::timeout::link_timeout_update && f & abi::timeout::update) {
     Request* t = find_armed(ring, abi::Opcode::link_timeout, st.remove.target());
@@ -187,7 +196,7 @@ void issue_timeout_remove(Request& req) noexcept {
       res = -ENOENT;
     } else {
       TimeoutState& ts = t->data<TimeoutState>();
-      ts.deadline_ns = deadline_of(ring.world().clock(), st.new_ts_ns, f & abi::timeout::abs);
+      ts.deadline_ns = deadline_of(ring.world().clock(), st.new_ts_ns, mode);
       ring.schedule_at(*t, ts.deadline_ns);
     }
   } else if (f & abi::timeout::update) {
@@ -200,7 +209,7 @@ void issue_timeout_remove(Request& req) noexcept {
       ts.counting = false;
       t->list_hook.unlink();
       ts.interval_ns = st.new_ts_ns;
-      ts.deadline_ns = deadline_of(ring.world().clock(), st.new_ts_ns, f & abi::timeout::abs);
+      ts.deadline_ns = deadline_of(ring.world().clock(), st.new_ts_ns, mode);
       ring.schedule_at(*t, ts.deadline_ns);
     }
   } else {
@@ -220,6 +229,8 @@ void flush_count_timeouts(RingCore& ring) noexcept {
     Request& first = list.front();
     if (first.data<TimeoutState>().target > ring.cq_count_for_timeouts()) return;
     first.list_hook.unlink();
+    // io_kill_timeout counts it as a timeout CQE, which later counting targets do not count.
+    ring.count_expired_timeout();
     ring.complete(first, 0);
   }
 }

@@ -11,11 +11,13 @@ World::World(const WorldOptions& options)
     : owned_decisions_(new (std::nothrow) SeededDecisions(options.seed)),
       decisions_(owned_decisions_.get()),
       faults_(options.faults),
+      kernel_(options.kernel),
       scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
 
 World::World(DecisionSource& decisions, const WorldOptions& options)
     : decisions_(&decisions),
       faults_(options.faults),
+      kernel_(options.kernel),
       scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
 
 World::~World() = default;

@@ -3,8 +3,26 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace ringkit::sim {
+
+// The kernel's KTIME_MAX: time arithmetic saturates here instead of overflowing.
+inline constexpr std::int64_t time_max_ns = std::numeric_limits<std::int64_t>::max();
+
+// timespec64_to_ktime: a timespec as nanoseconds, saturating. Like the kernel, it compares the
+// seconds as unsigned, so negative seconds mean "forever".
+[[nodiscard]] constexpr std::int64_t timespec_to_ns(std::int64_t sec, std::int64_t nsec) noexcept {
+  constexpr std::int64_t sec_max = time_max_ns / 1'000'000'000;
+  if (sec < 0 || sec >= sec_max) return time_max_ns;
+  const std::int64_t whole = sec * 1'000'000'000;
+  return nsec > time_max_ns - whole ? time_max_ns : whole + nsec;
+}
+
+// ktime_add_safe: a + b for b >= 0, saturating at time_max_ns.
+[[nodiscard]] constexpr std::int64_t add_time_saturating(std::int64_t a, std::int64_t b) noexcept {
+  return b > time_max_ns - a ? time_max_ns : a + b;
+}
 
 class VirtualClock {
  public:

@@ -10,11 +10,14 @@
 #include <memory>
 #include <vector>
 
+#include "ringkit/abi/kernel_version.hpp"
 #include "ringkit/sim/clock.hpp"
 #include "ringkit/sim/decisions.hpp"
 #include "ringkit/sim/fault_profile.hpp"
 #include "ringkit/sim/fd_table.hpp"
 #include "ringkit/sim/trace.hpp"
+#include "ringkit/sim/world/file_system.hpp"
+#include "ringkit/sim/world/network.hpp"
 
 namespace ringkit::sim {
 
@@ -26,6 +29,9 @@ class RingCore;
 struct WorldOptions {
   std::uint64_t seed = 0;
   FaultProfile faults = FaultProfile::none();
+  // The kernel release the simulated machine runs: opcodes newer than it are unknown to its
+  // rings (-EINVAL at submit, outside the probe), as on that kernel. At most 6.18.
+  abi::KernelVersion kernel = abi::abi_kernel_version;
 };
 
 class World {
@@ -43,7 +49,12 @@ class World {
   [[nodiscard]] FdTable& fds() noexcept { return fds_; }
   [[nodiscard]] Trace& trace() noexcept { return trace_; }
   [[nodiscard]] const FaultProfile& faults() const noexcept { return faults_; }
+  [[nodiscard]] abi::KernelVersion kernel() const noexcept { return kernel_; }
   void set_faults(const FaultProfile& faults) noexcept { faults_ = faults; }
+  // The machine's file system (what openat and friends resolve paths in) and its loopback
+  // network (what socket, connect and friends use).
+  [[nodiscard]] FileSystem& fs() noexcept { return fs_; }
+  [[nodiscard]] Network& net() noexcept { return net_; }
 
   // Runs every pending event, moving the clock forward, until nothing is left to happen or
   // `limit_ns` of virtual time has passed; returns how many events ran.
@@ -61,9 +72,12 @@ class World {
   DecisionSource* decisions_;
   VirtualClock clock_;
   FaultProfile faults_;
+  abi::KernelVersion kernel_;
   Trace trace_;
   std::unique_ptr<detail::Scheduler> scheduler_;
   std::vector<detail::RingCore*> rings_;  // index = ring id; nullptr once destroyed
+  FileSystem fs_{clock_};
+  Network net_;
   // Declared last: closing descriptors releases files, and ring files reach into the rings.
   FdTable fds_;
 };
