@@ -3,6 +3,8 @@
 // one (a missing definition is a link error).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "ringkit/abi/opcode.hpp"
@@ -34,8 +36,16 @@ struct OpHandler {
   extern const OpHandler op_handler_##name;
 #include "ringkit/abi/opcodes.def"
 
-// The handler of an opcode number (< IORING_OP_LAST).
-[[nodiscard]] const OpHandler& op_handler(abi::Opcode op) noexcept;
+// Every opcode's handler, in number order (generated from the opcode table).
+inline constexpr std::array<const OpHandler*, abi::opcode_count> op_handlers{{
+#define RINGKIT_OPCODE(name, number, kernel_name, builder, major, minor) &op_handler_##name,
+#include "ringkit/abi/opcodes.def"
+}};
+
+// The handler of an opcode number (< IORING_OP_LAST). Inline: it runs on every request.
+[[nodiscard]] inline const OpHandler& op_handler(abi::Opcode op) noexcept {
+  return *op_handlers[static_cast<std::size_t>(op)];
+}
 
 // An op the simulator does not run yet: not in the probe, -EOPNOTSUPP at submit.
 inline constexpr OpHandler unimplemented_op{};

@@ -5,6 +5,7 @@
 
 #include "engine/op_handler.hpp"
 #include "engine/ring_core.hpp"
+#include "ops/ctl_cancel.hpp"
 #include "ops/op_support.hpp"
 #include "ringkit/abi/register.hpp"
 
@@ -174,6 +175,8 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
       std::memcpy(arg, &status, sizeof(status));
       return 0u;
     }
+    case RegisterOp::register_sync_cancel:
+      return sync_cancel(*this, arg, nr_args);  // ops/ctl_cancel.cpp
     case RegisterOp::register_probe: {
       // io_probe: nr_args clamped to IORING_OP_LAST; the struct must be zeroed (EINVAL).
       if (arg == nullptr) return Error{EFAULT};

@@ -1,10 +1,7 @@
-// Control family: poll, cancel, msg_ring, futex, waitid, epoll, provided buffers.
-//
-// Implemented: POLL_ADD, POLL_REMOVE (and update), ASYNC_CANCEL (io_uring/poll.c and
-// io_uring/cancel.c, Linux 6.18). Ops not implemented yet are `unimplemented_op`: the probe
-// leaves them out and a request gets -EOPNOTSUPP at submit, as from a kernel built without them.
+// Control family: POLL_ADD, POLL_REMOVE (and update) (io_uring/poll.c, Linux 6.18).
+// The rest of the family: ctl_cancel.cpp (ASYNC_CANCEL, SYNC_CANCEL), ctl_msg_ring.cpp,
+// ctl_futex.cpp, ctl_waitid.cpp, ctl_epoll.cpp; timeout_ops.cpp, buffer_ops.cpp.
 #include "ops/op_support.hpp"
-#include "ringkit/op/ctl_cancel.hpp"
 #include "ringkit/op/ctl_poll.hpp"
 
 namespace ringkit::sim::detail {
@@ -120,91 +117,10 @@ void issue_poll_remove(Request& req) noexcept {
   ring.complete(req, res);
 }
 
-// ---- ASYNC_CANCEL ----
-
-struct CancelKeys {
-  std::uint32_t flags;
-  std::uint64_t user_data;
-  const File* file;
-  abi::Opcode opcode;
-};
-
-// io_cancel_req_match: every key given must match; user_data is a key unless only FD or OP are.
-bool cancel_matches(const Request& r, const CancelKeys& k) noexcept {
-  namespace ac = abi::async_cancel;
-  if (k.flags & ac::any) return true;
-  if ((k.flags & ac::fd) && r.file.get() != k.file) return false;
-  if ((k.flags & ac::op) && r.opcode != k.opcode) return false;
-  const bool by_user_data = (k.flags & ac::userdata) || !(k.flags & (ac::fd | ac::op));
-  return !by_user_data || r.user_data == k.user_data;
-}
-
-// What the kernel's cancel paths can find: requests armed or queued (poll, io-wq, timers),
-// not link members that have not started, requests behind a drain, or linked timeouts (those
-// are on no cancel list: the request they guard is what gets cancelled).
-bool cancelable(const Request& r) noexcept {
-  if (r.state != RequestState::waiting && r.state != RequestState::issuing) return false;
-  return r.opcode != abi::Opcode::link_timeout;
-}
-
-void issue_async_cancel(Request& req) noexcept {
-  namespace ac = abi::async_cancel;
-  RingCore& ring = *req.ring;
-  const op::AsyncCancel cancel = req.data<op::AsyncCancel>();
-  // target_opcode() keeps the low byte of len, as the kernel's u8 io_cancel::opcode does.
-  CancelKeys keys{cancel.cancel_flags(), cancel.target(), nullptr, cancel.target_opcode()};
-  if (keys.flags & ac::fd) {
-    // io_async_cancel: IOSQE_FIXED_FILE or CANCEL_FD_FIXED make fd a registered slot.
-    const bool fixed = req.has_flag(abi::sqe_flag::fixed_file) || (keys.flags & ac::fd_fixed);
-    if (!resolve_op_file(req, cancel.file().raw(), fixed)) {
-      ring.complete(req, -EBADF);
-      return;
-    }
-    keys.file = req.file.get();
-  }
-  // __io_async_cancel: with ALL or ANY every match is cancelled and res is how many (0 when
-  // none); otherwise res is the first cancel's answer, or -ENOENT. Each request is matched once
-  // (the cancel sequence): the scan resumes after the last one tried, because cancelling
-  // completes requests and may start or end others.
-  const bool all = keys.flags & (ac::all | ac::any);
-  std::int32_t res = -ENOENT;
-  std::int32_t cancelled = 0;
-  bool resume = false;
-  std::uint64_t last_seq = 0;
-  for (;;) {
-    Request* target = nullptr;
-    for (Request& r : ring.inflight()) {
-      if (resume && r.seq <= last_seq) continue;
-      if (&r == &req || !cancelable(r) || !cancel_matches(r, keys)) continue;
-      target = &r;
-      break;
-    }
-    if (target == nullptr) break;
-    resume = true;
-    last_seq = target->seq;
-    const int ret = ring.cancel(*target, -ECANCELED);
-    if (!all) {
-      res = ret;
-      break;
-    }
-    if (ret != -ENOENT) ++cancelled;
-  }
-  ring.complete(req, all ? cancelled : res);
-}
-
 }  // namespace
 
 const OpHandler op_handler_poll_add{true, &prep_poll_add, &issue_poll_add, nullptr, false};
 const OpHandler op_handler_poll_remove{true, &prep_with<op::PollRemove>, &issue_poll_remove,
                                        nullptr, false};
-const OpHandler op_handler_async_cancel{true, &prep_with<op::AsyncCancel>, &issue_async_cancel,
-                                        nullptr, false};
-const OpHandler op_handler_epoll_ctl = unimplemented_op;
-const OpHandler op_handler_msg_ring = unimplemented_op;
-const OpHandler op_handler_waitid = unimplemented_op;
-const OpHandler op_handler_futex_wait = unimplemented_op;
-const OpHandler op_handler_futex_wake = unimplemented_op;
-const OpHandler op_handler_futex_waitv = unimplemented_op;
-const OpHandler op_handler_epoll_wait = unimplemented_op;
 
 }  // namespace ringkit::sim::detail

@@ -3,6 +3,7 @@
 #include <new>
 
 #include "engine/ring_core.hpp"
+#include "engine/ring_file.hpp"
 #include "engine/scheduler.hpp"
 
 namespace ringkit::sim {
@@ -37,6 +38,12 @@ std::uint64_t World::run_for(std::int64_t limit_ns) noexcept {
 std::uint16_t World::attach_ring(detail::RingCore& ring) noexcept {
   rings_.push_back(&ring);
   return static_cast<std::uint16_t>(rings_.size() - 1);
+}
+
+detail::RingCore* World::ring_of(const File* file) const noexcept {
+  if (file == nullptr || file->kind() != FileKind::ring) return nullptr;
+  const std::uint16_t id = static_cast<const detail::RingFile*>(file)->ring_id();
+  return id < rings_.size() ? rings_[id] : nullptr;
 }
 
 void World::detach_ring(detail::RingCore& ring) noexcept {

@@ -49,6 +49,7 @@ enum class FileKind : std::uint8_t {
   pipe_writer,
   socket,
   eventfd,
+  epoll,
   ring,  // another simulated io_uring instance (msg_ring, attach_wq)
 };
 

@@ -17,7 +17,9 @@
 #include "ringkit/sim/fd_table.hpp"
 #include "ringkit/sim/trace.hpp"
 #include "ringkit/sim/world/file_system.hpp"
+#include "ringkit/sim/world/futex.hpp"
 #include "ringkit/sim/world/network.hpp"
+#include "ringkit/sim/world/process.hpp"
 
 namespace ringkit::sim {
 
@@ -55,6 +57,9 @@ class World {
   // network (what socket, connect and friends use).
   [[nodiscard]] FileSystem& fs() noexcept { return fs_; }
   [[nodiscard]] Network& net() noexcept { return net_; }
+  // The simulated process's futexes (FUTEX_WAIT/WAKE) and children (WAITID).
+  [[nodiscard]] FutexTable& futexes() noexcept { return futexes_; }
+  [[nodiscard]] ProcessTable& processes() noexcept { return processes_; }
 
   // Runs every pending event, moving the clock forward, until nothing is left to happen or
   // `limit_ns` of virtual time has passed; returns how many events ran.
@@ -78,6 +83,8 @@ class World {
   std::vector<detail::RingCore*> rings_;  // index = ring id; nullptr once destroyed
   FileSystem fs_{clock_};
   Network net_;
+  FutexTable futexes_;
+  ProcessTable processes_{*this};
   // Declared last: closing descriptors releases files, and ring files reach into the rings.
   FdTable fds_;
 };
