@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <span>
 #include <type_traits>
+#include <vector>
 
 #include "engine/scheduler.hpp"
 #include "ringkit/abi/opcode.hpp"
@@ -59,7 +61,22 @@ class Request final : public Waiter {
   Hook inflight_hook;  // in its ring's in-flight list while submitted and not done
   Hook list_hook;      // op-owned lists: timeouts by count, cancelable waiters...
 
-  FileRef file;                 // the file the op acts on, once resolved (a reference, like fget)
+  FileRef file;  // the file the op acts on, once resolved (a reference, like fget)
+  // An array the op copies at prep when it does not fit its state (an iovec array, a futex
+  // waitv array): IORING_FEAT_SUBMIT_STABLE lets the application reuse its memory once
+  // submitted. Kept with its capacity across reuse, so steady state allocates nothing.
+  template <class T>
+  std::span<const T> copy_at_prep(const T* source, std::size_t count) {
+    static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= alignof(std::max_align_t));
+    prep_copy_.resize(count * sizeof(T));
+    std::memcpy(prep_copy_.data(), source, count * sizeof(T));
+    return prep_copied<T>(count);
+  }
+  template <class T>
+  [[nodiscard]] std::span<const T> prep_copied(std::size_t count) const noexcept {
+    // memcpy into the bytes created the T objects (implicit-lifetime types).
+    return {std::launder(reinterpret_cast<const T*>(prep_copy_.data())), count};
+  }
   std::int64_t done_bytes = 0;  // progress across retries (partial transfers, MSG_WAITALL)
 
   // Op-private state: each op keeps its decoded builder and whatever else it needs here.
@@ -88,6 +105,7 @@ class Request final : public Waiter {
 
  private:
   alignas(std::max_align_t) std::byte storage_[160];
+  std::vector<std::byte> prep_copy_;  // operator new aligns it for any fundamental type
 };
 
 }  // namespace ringkit::sim::detail

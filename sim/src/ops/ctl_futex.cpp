@@ -7,9 +7,8 @@
 // World::futexes().wake() standing for another thread's futex(2), wakes them.
 //
 // Departures: NUMA and MPOL futexes (FUTEX2_NUMA, FUTEX2_MPOL) pass prep as in the kernel but
-// are not simulated: they complete with -EOPNOTSUPP. The kernel copies a FUTEX_WAITV array at
-// prep; the simulator validates it at prep and reads it again at issue, so the array must stay
-// valid until the request has issued.
+// are not simulated: they complete with -EOPNOTSUPP. A FUTEX_WAITV array is copied at prep, as
+// the kernel does, so the application may reuse it once submitted.
 #include <atomic>
 #include <cstring>
 
@@ -142,10 +141,9 @@ const abi::FutexWaitv* waitv_entries(std::uint64_t addr) noexcept {
   return reinterpret_cast<const abi::FutexWaitv*>(static_cast<std::uintptr_t>(addr));
 }
 
-abi::FutexWaitv read_entry(std::uint64_t addr, std::uint32_t i) noexcept {
-  abi::FutexWaitv e;
-  std::memcpy(&e, waitv_entries(addr) + i, sizeof e);
-  return e;
+// The kernel's copy of the array, taken at prep (futex_parse_waitv).
+abi::FutexWaitv read_entry(const Request& req, std::uint32_t count, std::uint32_t i) noexcept {
+  return req.prep_copied<abi::FutexWaitv>(count)[i];
 }
 
 int prep_futex_waitv(Request& req) noexcept {
@@ -160,8 +158,9 @@ int prep_futex_waitv(Request& req) noexcept {
   if (st.count == 0 || st.count > fx::waitv_max) return -EINVAL;
   // futex_parse_waitv.
   if (st.addr == 0) return -EFAULT;
+  (void)req.copy_at_prep(waitv_entries(st.addr), st.count);
   for (std::uint32_t i = 0; i < st.count; ++i) {
-    const abi::FutexWaitv e = read_entry(st.addr, i);
+    const abi::FutexWaitv e = read_entry(req, st.count, i);
     if ((e.flags & ~valid_mask) || e.reserved != 0) return -EINVAL;
     if (const int err = check_futex2(e.flags, e.val); err != 0) return err;
   }
@@ -172,12 +171,12 @@ int prep_futex_waitv(Request& req) noexcept {
 int waitv_setup(Request& req, const FutexState& st) noexcept {
   // Every key first, then each value is compared and its futex queued.
   for (std::uint32_t i = 0; i < st.count; ++i) {
-    const abi::FutexWaitv e = read_entry(st.addr, i);
+    const abi::FutexWaitv e = read_entry(req, st.count, i);
     if (const int err = check_key(e.uaddr, e.flags); err != 0) return err;
   }
   FutexTable& table = req.ring->world().futexes();
   for (std::uint32_t i = 0; i < st.count; ++i) {
-    const abi::FutexWaitv e = read_entry(st.addr, i);
+    const abi::FutexWaitv e = read_entry(req, st.count, i);
     std::uint32_t value = 0;
     int err = read_word(e.uaddr, value);
     if (err == 0 && value != static_cast<std::uint32_t>(e.val)) err = -EAGAIN;

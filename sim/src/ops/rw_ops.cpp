@@ -43,8 +43,8 @@ namespace {
 
 // UIO_MAXIOV: the most iovecs one request imports.
 constexpr std::uint32_t uio_maxiov = 1024;
-// Iovec arrays up to this long are copied at prep, as the kernel does (the application may
-// reuse the array once submitted); longer ones are read again at issue.
+// Every iovec array is copied at prep, as the kernel does (the application may reuse it once
+// submitted): up to this many into the op's state, longer ones into the request's side copy.
 constexpr std::uint32_t inline_iovecs = 7;
 
 enum RwBits : std::uint8_t {
@@ -110,6 +110,9 @@ int prep_transfer(Request& req) noexcept {
         if (static_cast<std::int64_t>(user[i].iov_len) < 0) return -EINVAL;
         if (i < inline_iovecs) st.iov[i] = user[i];
       }
+      // IORING_FEAT_SUBMIT_STABLE: the array is the kernel's copy from here on; a longer one
+      // goes to the request's side buffer (which keeps its capacity across reuse).
+      if (sqe.len > inline_iovecs) (void)req.copy_at_prep(user, sqe.len);
     }
   }
   req.emplace_data(st);
@@ -117,20 +120,20 @@ int prep_transfer(Request& req) noexcept {
 }
 
 // The iovecs a request moves (not for buffer selection).
-std::span<const iovec> request_iovecs(const RwState& st) noexcept {
+std::span<const iovec> request_iovecs(const Request& req, const RwState& st) noexcept {
   if (!has(st, rw_vectored)) {
     return {};
   }
   if (st.len <= inline_iovecs) return {st.iov, st.len};
-  return {reinterpret_cast<const iovec*>(st.addr), st.len};
+  return req.prep_copied<iovec>(st.len);
 }
 
 // io_import_reg_buf / io_import_reg_vec: every range inside registered buffer buf_index.
-int check_registered(RingCore& ring, const RwState& st) noexcept {
+int check_registered(RingCore& ring, const Request& req, const RwState& st) noexcept {
   if (!has(st, rw_vectored)) {
     return ring.buffers.resolve(st.buf_index, st.addr, st.len) ? 0 : -EFAULT;
   }
-  for (const iovec& v : request_iovecs(st)) {
+  for (const iovec& v : request_iovecs(req, st)) {
     if (!ring.buffers.resolve(st.buf_index, reinterpret_cast<std::uint64_t>(v.iov_base),
                               v.iov_len)) {
       return -EFAULT;
@@ -215,7 +218,7 @@ void issue_transfer(Request& req) noexcept {
       return;
     }
     if (has(st, rw_fixed)) {
-      const int bad = check_registered(ring, st);
+      const int bad = check_registered(ring, req, st);
       if (bad != 0) {
         ring.complete(req, bad);
         return;
@@ -229,7 +232,7 @@ void issue_transfer(Request& req) noexcept {
   Selected selected;
   iovec one{reinterpret_cast<void*>(st.addr), st.len};
   std::span<const iovec> iov =
-      has(st, rw_vectored) ? request_iovecs(st) : std::span<const iovec>(&one, 1);
+      has(st, rw_vectored) ? request_iovecs(req, st) : std::span<const iovec>(&one, 1);
   if (has(st, rw_select)) {
     const int none = select_buffer(ring, st, file, selected);
     if (none != 0) {
