@@ -23,6 +23,14 @@ World::World(DecisionSource& decisions, const WorldOptions& options)
 
 World::~World() = default;
 
+void World::crash() noexcept {
+  TraceEvent e;
+  e.kind = TraceEvent::Kind::crash;
+  e.time_ns = clock_.now_ns();
+  trace_.record(e);
+  fs_.crash(decisions());
+}
+
 std::uint64_t World::run_for(std::int64_t limit_ns) noexcept {
   const std::int64_t end = clock_.now_ns() + limit_ns;
   std::uint64_t ran = scheduler_->run_due();

@@ -9,7 +9,9 @@
 namespace ringkit::sim {
 
 struct TraceEvent {
-  enum class Kind : std::uint8_t { sqe, cqe, crash };
+  // A decision reuses the fields: user_data is the value drawn, time_ns the bound it was drawn
+  // below (the clock is not needed to replay it).
+  enum class Kind : std::uint8_t { sqe, cqe, crash, decision };
   Kind kind = Kind::sqe;
   std::uint8_t opcode = 0;   // sqe: the opcode; cqe: the opcode of the request it completes
   std::uint16_t ring = 0;    // which ring of the world (creation order)

@@ -36,6 +36,26 @@ struct WorldOptions {
   abi::KernelVersion kernel = abi::abi_kernel_version;
 };
 
+// The world's view of its decision source: every draw is forwarded, and recorded in the trace,
+// so a trace is a run's SQEs, decisions and CQEs in order.
+class TracedDecisions final : public DecisionSource {
+ public:
+  TracedDecisions(DecisionSource& inner, Trace& trace) noexcept : inner_(&inner), trace_(trace) {}
+  std::uint64_t below(std::uint64_t bound) noexcept override {
+    const std::uint64_t value = inner_->below(bound);
+    TraceEvent e;
+    e.kind = TraceEvent::Kind::decision;
+    e.user_data = value;
+    e.time_ns = static_cast<std::int64_t>(bound);
+    trace_.record(e);
+    return value;
+  }
+
+ private:
+  DecisionSource* inner_;
+  Trace& trace_;
+};
+
 class World {
  public:
   // Decisions from a SeededDecisions(options.seed).
@@ -47,7 +67,8 @@ class World {
   ~World();
 
   [[nodiscard]] VirtualClock& clock() noexcept { return clock_; }
-  [[nodiscard]] DecisionSource& decisions() noexcept { return *decisions_; }
+  // Every draw is recorded in the trace.
+  [[nodiscard]] DecisionSource& decisions() noexcept { return traced_decisions_; }
   [[nodiscard]] FdTable& fds() noexcept { return fds_; }
   [[nodiscard]] Trace& trace() noexcept { return trace_; }
   [[nodiscard]] const FaultProfile& faults() const noexcept { return faults_; }
@@ -60,6 +81,12 @@ class World {
   // The simulated process's futexes (FUTEX_WAIT/WAKE) and children (WAITID).
   [[nodiscard]] FutexTable& futexes() noexcept { return futexes_; }
   [[nodiscard]] ProcessTable& processes() noexcept { return processes_; }
+
+  // The machine crashes: the file system keeps only what was durable, and unsynced writes
+  // survive torn at sector granularity, as drawn (FileSystem::crash). Files opened before it
+  // answer -EIO from then on; the program is expected to drop its rings and reopen, as after a
+  // reboot. Recorded in the trace.
+  void crash() noexcept;
 
   // Runs every pending event, moving the clock forward, until nothing is left to happen or
   // `limit_ns` of virtual time has passed; returns how many events ran.
@@ -79,6 +106,7 @@ class World {
   FaultProfile faults_;
   abi::KernelVersion kernel_;
   Trace trace_;
+  TracedDecisions traced_decisions_{*decisions_, trace_};
   std::unique_ptr<detail::Scheduler> scheduler_;
   std::vector<detail::RingCore*> rings_;  // index = ring id; nullptr once destroyed
   FileSystem fs_{clock_};
