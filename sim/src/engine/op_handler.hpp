@@ -47,7 +47,4 @@ inline constexpr std::array<const OpHandler*, abi::opcode_count> op_handlers{{
   return *op_handlers[static_cast<std::size_t>(op)];
 }
 
-// An op the simulator does not run yet: not in the probe, -EOPNOTSUPP at submit.
-inline constexpr OpHandler unimplemented_op{};
-
 }  // namespace ringkit::sim::detail

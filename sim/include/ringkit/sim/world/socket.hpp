@@ -105,6 +105,13 @@ class Socket final : public File {
   [[nodiscard]] int pending_error() const noexcept { return pending_error_; }
   [[nodiscard]] std::uint64_t dropped_datagrams() const noexcept { return dropped_; }
   [[nodiscard]] InetAddress local_address() const noexcept { return local_; }
+  // The peer's FIN arrived (SOCK_DONE): tcp_inq_hint then reports one more byte, so io_uring
+  // flags a receive with IORING_CQE_F_SOCK_NONEMPTY even when no data is left.
+  [[nodiscard]] bool fin_received() const noexcept { return fin_received_; }
+  // The payload length of the next queued datagram, 0 when none (udp_ioctl's SIOCINQ).
+  [[nodiscard]] std::size_t next_datagram_length() const noexcept {
+    return datagrams_.empty() ? 0 : datagrams_.front().len;
+  }
 
  private:
   friend class detail::NetState;
