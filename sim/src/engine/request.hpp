@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -76,6 +77,18 @@ class Request final : public Waiter {
   [[nodiscard]] std::span<const T> prep_copied(std::size_t count) const noexcept {
     // memcpy into the bytes created the T objects (implicit-lifetime types).
     return {std::launder(reinterpret_cast<const T*>(prep_copy_.data())), count};
+  }
+  // The same side copy as a list of byte strings (paths, names, values): cleared, then
+  // appended to; append returns where the bytes start.
+  void clear_prep_copy() noexcept { prep_copy_.clear(); }
+  std::size_t append_prep_copy(const void* source, std::size_t n) {
+    const std::size_t at = prep_copy_.size();
+    prep_copy_.resize(at + n);
+    if (n != 0) std::memcpy(prep_copy_.data() + at, source, n);
+    return at;
+  }
+  [[nodiscard]] std::string_view prep_copy_string(std::size_t at, std::size_t n) const noexcept {
+    return {reinterpret_cast<const char*>(prep_copy_.data()) + at, n};
   }
   std::int64_t done_bytes = 0;  // progress across retries (partial transfers, MSG_WAITALL)
 

@@ -2,6 +2,8 @@
 // Submission is in ring_submit.cpp, waiting in ring_enter.cpp.
 #include "engine/ring_core.hpp"
 
+#include <fcntl.h>
+
 #include <atomic>
 #include <new>
 
@@ -155,7 +157,10 @@ FileRef RingCore::resolve_file(std::int32_t fd, bool fixed) noexcept {
     const FileSlotTable::Slot* slot = files.get(static_cast<std::uint32_t>(fd));
     return slot == nullptr ? nullptr : FileRef(reinterpret_cast<File*>(slot->file));
   }
-  return world_.fds().ref(fd);
+  // fget (io_file_get_normal) refuses O_PATH descriptions: the op answers -EBADF.
+  FileRef f = world_.fds().ref(fd);
+  if (f && (f->status_flags() & O_PATH) != 0) return nullptr;
+  return f;
 }
 
 // ---- CQ --------------------------------------------------------------------------------------

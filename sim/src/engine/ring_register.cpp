@@ -1,5 +1,7 @@
 // RingCore::do_register: io_uring_register(2) as Linux 6.18 answers it
 // (io_uring/register.c __io_uring_register, rsrc.c, filetable.c), on the world's objects.
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -30,8 +32,11 @@ const T* user_array(std::uint64_t address) noexcept {
 // Each registered slot holds a reference to its File, as the kernel's table holds the file.
 result<std::uint64_t> RingCore::file_handle(int fd) noexcept {
   File* f = world_.fds().get(fd);
-  // io_sqe_files_register / io_install_fixed_file refuse io_uring files (-EBADF).
-  if (f == nullptr || f->kind() == FileKind::ring) return Error{EBADF};
+  // io_sqe_files_register / io_install_fixed_file refuse io_uring files (-EBADF), and fget
+  // refuses O_PATH descriptions (FMODE_PATH).
+  if (f == nullptr || f->kind() == FileKind::ring || (f->status_flags() & O_PATH) != 0) {
+    return Error{EBADF};
+  }
   intrusive_ptr_add_ref(f);
   return reinterpret_cast<std::uint64_t>(f);
 }

@@ -5,9 +5,8 @@
 // The kernel copies paths, xattr names and values at prep, so a submitted SQE's strings may
 // change afterwards (IORING_FEAT_SUBMIT_STABLE). The simulator checks them at prep (EFAULT,
 // ENAMETOOLONG, ENOENT, ERANGE, E2BIG as the kernel's prep does) and copies them into the
-// request's state when they fit beside the op's other fields (KeptStrings: short paths and
-// names, about 100 bytes in all). Departure: longer ones are read at issue, so the caller must
-// keep those valid until the CQE (ops do not allocate).
+// request's side copy (KeptStrings), which keeps its capacity across requests, so steady state
+// allocates nothing.
 #pragma once
 
 #include <fcntl.h>
@@ -37,40 +36,36 @@ inline int check_user_path(const char* p, bool allow_empty) noexcept {
   return 0;
 }
 
-// Up to three strings (paths, an xattr name or value) copied at prep into the request's state
-// when they fit in N bytes together; get() falls back to the user's memory for one that did
-// not. Trivially copyable, as request state must be.
-template <std::size_t N>
+// Up to three strings (paths, an xattr name or value) copied at prep into the request's side
+// copy. Trivially copyable, as request state must be: it holds where each string went.
 struct KeptStrings {
-  static_assert(N < 0xff);
-  static constexpr std::uint8_t not_kept = 0xff;
+  static constexpr std::uint32_t not_kept = ~0u;
 
-  std::uint8_t used = 0;
-  std::uint8_t offset[3] = {0, 0, 0};
-  std::uint8_t length[3] = {not_kept, not_kept, not_kept};
-  char bytes[N];
+  Request* owner = nullptr;
+  std::uint32_t offset[3] = {0, 0, 0};
+  std::uint32_t length[3] = {not_kept, not_kept, not_kept};
 
-  // Copies string `i` if it fits in what is left.
-  void keep(unsigned i, std::string_view s) noexcept {
-    if (s.size() > N - used) return;
-    offset[i] = used;
-    length[i] = static_cast<std::uint8_t>(s.size());
-    if (!s.empty()) std::memcpy(bytes + used, s.data(), s.size());
-    used = static_cast<std::uint8_t>(used + s.size());
+  // Starts a request's strings (its side copy from an earlier request is dropped).
+  void bind(Request& req) noexcept {
+    owner = &req;
+    req.clear_prep_copy();
   }
-  // String `i`: the copy, or `live` (read from the user's memory now) when it was not kept.
+  // Copies string `i` (bind() first).
+  void keep(unsigned i, std::string_view s) noexcept {
+    offset[i] = static_cast<std::uint32_t>(owner->append_prep_copy(s.data(), s.size()));
+    length[i] = static_cast<std::uint32_t>(s.size());
+  }
+  // String `i`: the copy, or `live` (the user's memory now) for one that was never kept.
   [[nodiscard]] std::string_view get(unsigned i, std::string_view live) const noexcept {
-    return length[i] == not_kept ? live : std::string_view(bytes + offset[i], length[i]);
+    return length[i] == not_kept ? live : owner->prep_copy_string(offset[i], length[i]);
   }
 };
 
-// A request's state: the op's decoded builder and the strings kept from its SQE, in the
-// request's 160 bytes.
+// A request's state: the op's decoded builder and where its strings were copied.
 template <class Builder>
 struct OpWithStrings {
-  static constexpr std::size_t state_bytes = 160;
   Builder op;
-  KeptStrings<state_bytes - sizeof(Builder) - 8> kept;
+  KeptStrings kept;
 };
 
 // The path checked at prep, read at issue.

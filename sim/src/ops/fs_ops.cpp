@@ -26,11 +26,11 @@ constexpr std::uint64_t kernel_o_largefile = 0100000;
 
 struct OpenState {
   open_how how{};           // build_open_how / copy_struct_from_user, at prep
-  std::uint64_t path = 0;   // checked at prep (getname); read at issue unless kept
+  std::uint64_t path = 0;   // checked and copied at prep (getname)
   std::int32_t dirfd = -1;  // a plain descriptor or AT_FDCWD
   std::uint32_t file_index = 0;
   bool openat2 = false;
-  fs_ops::KeptStrings<104> kept;  // the path, when it fits
+  fs_ops::KeptStrings kept;  // where the path was copied
 };
 static_assert(sizeof(OpenState) <= 160);
 
@@ -40,6 +40,7 @@ int finish_open_prep(Request& req, OpenState& st, const char* path) noexcept {
   if ((st.how.flags & O_PATH) == 0) st.how.flags |= kernel_o_largefile;  // force_o_largefile
   if (const int err = check_user_path(path, false); err != 0) return err;
   st.path = reinterpret_cast<std::uintptr_t>(path);
+  st.kept.bind(req);
   st.kept.keep(0, fs_ops::user_path(path));
   st.dirfd = req.sqe.fd;
   st.file_index = static_cast<std::uint32_t>(req.sqe.splice_fd_in);

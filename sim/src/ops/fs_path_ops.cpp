@@ -27,18 +27,19 @@ template <class Builder>
 using State = fs_ops::OpWithStrings<Builder>;
 
 // Decodes with Builder, then `check(builder, kept)` checks the strings the prep function copies
-// and keeps what fits (KeptStrings).
+// into the request (KeptStrings).
 template <class Builder, class Check>
 int prep_path_op(Request& req, Check&& check) noexcept {
   const ringkit::result<Builder> b = Builder::decode(req.sqe, op::DecodeMode::kernel);
   if (!b) return -b.error().value();
   State<Builder> st{*b, {}};
+  st.kept.bind(req);
   if (const int err = check(st.op, st.kept); err != 0) return err;
   req.emplace_data(st);
   return 0;
 }
 
-// The path at `p`, checked as getname does and kept if it fits.
+// The path at `p`, checked as getname does and copied.
 template <class Kept>
 int check_and_keep(Kept& kept, unsigned i, const char* p, bool allow_empty) noexcept {
   if (const int err = check_user_path(p, allow_empty); err != 0) return err;

@@ -2,6 +2,7 @@
 // each other, drain after skip-success, what io_uring_enter returns when submission stops short
 // or a wait ends with CQEs ready, silent disarmed link timeouts, timeout updates on other
 // clocks, and saturating time arithmetic.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -142,6 +143,24 @@ TEST(SimEdgeRules, HugeTimesSaturateInsteadOfOverflowing) {
   EXPECT_EQ(timespec_to_ns(-1, 0), time_max_ns);  // negative seconds compare as unsigned
   EXPECT_EQ(timespec_to_ns(1, 5), 1'000'000'005);
   EXPECT_EQ(add_time_saturating(time_max_ns - 1, 10), time_max_ns);
+}
+
+TEST(SimEdgeRules, AnOPathDescriptorIsNoFileForRequestsOrTables) {
+  // fget refuses FMODE_PATH files: a request naming one gets -EBADF, and so does registering it.
+  World world;
+  auto ring = make_ring(world);
+  ASSERT_TRUE(world.fs().create_file("/f", "data"));
+  const result<FileRef> path_only = world.fs().openat(nullptr, "/f", O_PATH, 0);
+  ASSERT_TRUE(path_only);
+  const result<int> fd = world.fds().install(*path_only);
+  ASSERT_TRUE(fd);
+  char buf[4];
+  ASSERT_EQ(submit(*ring, {with(op::Read(op::Fd{*fd}, buf, sizeof buf, 0).build(), 1)}), 1);
+  EXPECT_EQ(wait_for(*ring, 1), (std::vector<Cqe>{{1, -EBADF, 0}}));
+  const int fds[] = {*fd};
+  const result<void> registered = ring->register_files(fds);
+  ASSERT_FALSE(registered);
+  EXPECT_EQ(registered.error().value(), EBADF);
 }
 
 }  // namespace
