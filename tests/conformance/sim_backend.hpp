@@ -16,6 +16,10 @@ namespace ringkit::conformance {
 
 class SimBackend final : public Backend {
  public:
+  // The base's shorthands stay visible next to the overrides.
+  using Backend::create_file;
+  using Backend::make_pipe;
+
   static constexpr const char* label = "sim";
 
   SimBackend() {

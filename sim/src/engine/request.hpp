@@ -47,13 +47,14 @@ class Request final : public Waiter {
   Request* link_next = nullptr;
   Request* link_timeout = nullptr;    // on the request a LINK_TIMEOUT guards
   Request* timeout_target = nullptr;  // on the LINK_TIMEOUT: the request it guards
-  bool failed = false;            // REQ_F_FAIL: breaks a soft link, posts even with SKIP_SUCCESS
-  bool skip_link_cqes = false;    // REQ_F_SKIP_LINK_CQES: a skip-success member failed
-  bool drain = false;             // REQ_F_IO_DRAIN (on a link head: the whole link)
-  bool prep_failed = false;       // failed at submit: never issued
-  bool issued = false;            // issued at least once (its link timeout is armed)
-  bool error_is_success = false;  // a negative res does not fail the link (ETIME_SUCCESS)
-  std::uint64_t extra1 = 0;       // the big CQE's extra words (CQE32 rings)
+  bool failed = false;               // REQ_F_FAIL: breaks a soft link, posts even with SKIP_SUCCESS
+  bool skip_link_cqes = false;       // REQ_F_SKIP_LINK_CQES: a skip-success member failed
+  bool drain = false;                // REQ_F_IO_DRAIN (on a link head: the whole link)
+  bool prep_failed = false;          // failed at submit: never issued
+  bool issued = false;               // issued at least once (its link timeout is armed)
+  bool error_is_success = false;     // a negative res does not fail the link (ETIME_SUCCESS)
+  bool queued_as_task_work = false;  // started by its link predecessor or a drain's release
+  std::uint64_t extra1 = 0;          // the big CQE's extra words (CQE32 rings)
   std::uint64_t extra2 = 0;
   std::int32_t res = 0;  // the terminal result (set by a submit-time failure)
   std::uint32_t cflags = 0;
@@ -63,6 +64,13 @@ class Request final : public Waiter {
   Hook list_hook;      // op-owned lists: timeouts by count, cancelable waiters...
 
   FileRef file;  // the file the op acts on, once resolved (a reference, like fget)
+  // The registered slot `file` came from (-1: a plain fd), and the held tag it keeps back once
+  // that slot is replaced (-1: none): the kernel's req->file_node reference.
+  std::int32_t fixed_slot = -1;
+  std::int32_t held_tag = -1;
+  // The same for a registered buffer the op uses (req->buf_node).
+  std::int32_t fixed_buffer = -1;
+  std::int32_t held_buffer_tag = -1;
   // An array the op copies at prep when it does not fit its state (an iovec array, a futex
   // waitv array): IORING_FEAT_SUBMIT_STABLE lets the application reuse its memory once
   // submitted. Kept with its capacity across reuse, so steady state allocates nothing.

@@ -61,6 +61,7 @@ void Request::reset() noexcept {
   prep_failed = false;
   issued = false;
   error_is_success = false;
+  queued_as_task_work = false;
   extra1 = 0;
   extra2 = 0;
   res = 0;
@@ -71,6 +72,10 @@ void Request::reset() noexcept {
   inflight_hook.unlink();
   list_hook.unlink();
   file.reset();
+  fixed_slot = -1;
+  held_tag = -1;
+  fixed_buffer = -1;
+  held_buffer_tag = -1;
   done_bytes = 0;
 }
 
@@ -147,6 +152,13 @@ Request* RingCore::alloc_request() noexcept {
 }
 
 void RingCore::free_request(Request& req) noexcept {
+  // io_put_rsrc_node: the last request holding a replaced slot's file posts its tag, after the
+  // request's own CQE.
+  for (const std::int32_t h : {req.held_tag, req.held_buffer_tag}) {
+    if (h < 0) continue;
+    HeldTag& held = held_tags_[static_cast<std::size_t>(h)];
+    if (--held.refs == 0) post_aux(held.tag, 0, 0);
+  }
   req.reset();
   free_.push_back(&req);
 }
@@ -303,6 +315,7 @@ void RingCore::finish_link(Request& req) noexcept {
     fail_links(req);
     return;
   }
+  next->queued_as_task_work = true;  // io_queue_next: task work, not an inline issue
   start(*next);
 }
 

@@ -123,7 +123,14 @@ class RingCore {
   result<std::uint32_t> do_register(abi::RegisterOp op, void* arg, std::uint32_t nr_args) noexcept;
   // A registered slot's handle for world fd `fd` (a File reference), and its release.
   result<std::uint64_t> file_handle(int fd) noexcept;
-  void release_slot(const FileSlotTable::Slot& slot) noexcept;
+  // `index` is the slot's: requests that took the file from it keep its tag back.
+  void release_slot(std::uint32_t index, const FileSlotTable::Slot& slot) noexcept;
+  // The same for a caller that does not say which slot: the tag is posted at once.
+  void release_slot(const FileSlotTable::Slot& slot) noexcept { release_slot(no_slot, slot); }
+  // A registered buffer leaving the table: its tag waits for the requests using it.
+  void release_buffer_entry(std::uint32_t index,
+                            const RegisteredBufferTable::Entry& entry) noexcept;
+  static constexpr std::uint32_t no_slot = ~0u;
   [[nodiscard]] std::uint32_t* cq_flags_word() noexcept { return cq_flags_; }
 
  private:
@@ -144,6 +151,7 @@ class RingCore {
   bool may_start(const Request& req) noexcept;
   std::uint64_t earliest_inflight_seq() noexcept;
   void fail_chain_at_submit(Request& head) noexcept;
+  static void fire_failed_at_submit(Event& e) noexcept;
   void run_deferred() noexcept;
 
   // Completion.
@@ -200,6 +208,13 @@ class RingCore {
   bool drain_next_ = false;        // a drain inside a link also drains what follows the link
   std::uint64_t hold_until_ = 0;   // requests from this seq wait for a drained link to finish
   std::deque<Request*> deferred_;  // behind a drain barrier, in submission order
+  // Tags of replaced or unregistered file slots that requests still hold (the kernel's
+  // io_rsrc_node refs): posted when the last of them is freed. Entries with refs 0 are reused.
+  struct HeldTag {
+    std::uint64_t tag = 0;
+    std::uint32_t refs = 0;
+  };
+  std::vector<HeldTag> held_tags_;
 
   struct OverflowCqe {
     std::uint64_t user_data;

@@ -41,11 +41,53 @@ result<std::uint64_t> RingCore::file_handle(int fd) noexcept {
   return reinterpret_cast<std::uint64_t>(f);
 }
 
-void RingCore::release_slot(const FileSlotTable::Slot& slot) noexcept {
-  intrusive_ptr_release(reinterpret_cast<File*>(slot.file));
-  // The resource tag is posted once the slot lets go of the file. Requests hold their own
-  // references, so "after the last user completes" is when the slot is released here.
-  if (slot.tag != 0) post_aux(slot.tag, 0, 0);
+void RingCore::release_slot(std::uint32_t index, const FileSlotTable::Slot& slot) noexcept {
+  File* const file = reinterpret_cast<File*>(slot.file);
+  // The resource tag is posted once nothing uses the slot's file any more: requests that took
+  // it from this slot hold its node (req->file_node) until they are freed (io_put_rsrc_node).
+  const auto holds = [&](const Request& r) noexcept {
+    return index != no_slot && r.fixed_slot == static_cast<std::int32_t>(index) && r.held_tag < 0 &&
+           r.file.get() == file;
+  };
+  if (slot.tag != 0) {
+    std::uint32_t users = 0;
+    for (const Request& r : inflight_) users += holds(r) ? 1u : 0u;
+    if (users == 0) {
+      post_aux(slot.tag, 0, 0);
+    } else {
+      std::size_t h = 0;
+      while (h < held_tags_.size() && held_tags_[h].refs != 0) ++h;
+      if (h == held_tags_.size()) held_tags_.emplace_back();
+      held_tags_[h] = HeldTag{slot.tag, users};
+      for (Request& r : inflight_) {
+        if (holds(r)) r.held_tag = static_cast<std::int32_t>(h);
+      }
+    }
+  }
+  intrusive_ptr_release(file);
+}
+
+void RingCore::release_buffer_entry(std::uint32_t index,
+                                    const RegisteredBufferTable::Entry& entry) noexcept {
+  if (entry.tag == 0) return;
+  // Requests using the buffer hold its node (req->buf_node) until they are freed; the tag
+  // waits for the last of them (io_put_rsrc_node).
+  const auto holds = [&](const Request& r) noexcept {
+    return r.fixed_buffer == static_cast<std::int32_t>(index) && r.held_buffer_tag < 0;
+  };
+  std::uint32_t users = 0;
+  for (const Request& r : inflight_) users += holds(r) ? 1u : 0u;
+  if (users == 0) {
+    post_aux(entry.tag, 0, 0);
+    return;
+  }
+  std::size_t h = 0;
+  while (h < held_tags_.size() && held_tags_[h].refs != 0) ++h;
+  if (h == held_tags_.size()) held_tags_.emplace_back();
+  held_tags_[h] = HeldTag{entry.tag, users};
+  for (Request& r : inflight_) {
+    if (holds(r)) r.held_buffer_tag = static_cast<std::int32_t>(h);
+  }
 }
 
 result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
@@ -56,12 +98,12 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
   // Restrictions allow only the register ops they list, once the ring is enabled.
   if (restricted_ && !allowed_register_ops_.test(raw)) return Error{EACCES};
   const auto resolve = [this](int fd) noexcept { return file_handle(fd); };
-  const auto release = [this](std::uint32_t, const FileSlotTable::Slot& s) noexcept {
-    release_slot(s);
+  const auto release = [this](std::uint32_t index, const FileSlotTable::Slot& s) noexcept {
+    release_slot(index, s);
   };
-  const auto release_buffer = [this](std::uint32_t,
+  const auto release_buffer = [this](std::uint32_t index,
                                      const RegisteredBufferTable::Entry& e) noexcept {
-    if (e.tag != 0) post_aux(e.tag, 0, 0);
+    release_buffer_entry(index, e);
   };
   switch (op) {
     case RegisterOp::register_files: {

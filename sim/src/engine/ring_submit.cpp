@@ -162,6 +162,7 @@ bool RingCore::may_start(const Request& req) noexcept {
 }
 
 void RingCore::start_released(Request& req) noexcept {
+  req.queued_as_task_work = true;  // io_queue_deferred: task work
   if (req.drain) {
     // IOSQE_IO_DRAIN (io_uring_enter(2)): later requests do not start before this one (its
     // whole link) completes.
@@ -174,7 +175,12 @@ void RingCore::start_released(Request& req) noexcept {
 
 void RingCore::queue_chain(Request& head) noexcept {
   if (head.failed) {
-    fail_chain_at_submit(head);
+    // io_submit_fail_init -> io_req_defer_failed: the failure joins the batch's deferred
+    // completions, so it posts after those of the requests submitted before it (a NOP issued
+    // inline earlier in the batch comes first), not at once.
+    head.event.fire = &RingCore::fire_failed_at_submit;
+    head.event.owner = &head;
+    world_.scheduler().after(head.event, 0);
     return;
   }
   // io_queue_sqe_fallback / io_drain_req.
@@ -189,6 +195,11 @@ void RingCore::queue_chain(Request& head) noexcept {
     return;
   }
   start(head);
+}
+
+void RingCore::fire_failed_at_submit(Event& e) noexcept {
+  Request& head = *static_cast<Request*>(e.owner);
+  head.ring->fail_chain_at_submit(head);
 }
 
 void RingCore::fail_chain_at_submit(Request& head) noexcept {

@@ -35,6 +35,11 @@ CancelList list_of(const Request& r) noexcept {
   if (r.state != RequestState::waiting && r.state != RequestState::issuing) {
     return CancelList::none;
   }
+  // Started by its link predecessor or released by a drain, it waits as task work to issue
+  // (io_queue_next / io_queue_deferred -> io_req_task_queue), on no cancel list.
+  if (r.state == RequestState::issuing && !r.issued && r.queued_as_task_work) {
+    return CancelList::none;
+  }
   if (r.opcode == abi::Opcode::link_timeout) return CancelList::none;
   if (r.opcode == abi::Opcode::timeout) return CancelList::timeout;
   if (r.issued && r.opcode == abi::Opcode::waitid) return CancelList::waitid;
@@ -56,6 +61,12 @@ bool cancel_listed(RingCore& ring, Request& r, CancelList list) noexcept {
   return ring.cancel(r, -ECANCELED) == 0;
 }
 
+// A cancel issued at submission runs inline, before the kernel has even read the SQEs after
+// it: a request submitted after the cancel that has not started yet does not exist for it.
+bool submitted_later(const Request& r, const Request* self) noexcept {
+  return self != nullptr && !r.issued && r.seq > self->seq;
+}
+
 bool searched(const CancelKeys& keys, CancelList list) noexcept {
   // io_try_cancel looks for timeouts only when not matching by file.
   return list != CancelList::timeout || !(keys.flags & ac::fd);
@@ -68,7 +79,10 @@ int cancel_first(RingCore& ring, const CancelKeys& keys, const Request* self) no
     if (!searched(keys, list)) continue;
     Request* target = nullptr;
     for (Request& r : ring.inflight()) {
-      if (&r == self || list_of(r) != list || !cancel_matches(r, keys)) continue;
+      if (&r == self || submitted_later(r, self) || list_of(r) != list ||
+          !cancel_matches(r, keys)) {
+        continue;
+      }
       target = &r;
       break;
     }
@@ -89,7 +103,10 @@ int cancel_first(RingCore& ring, const CancelKeys& keys, const Request* self) no
 int cancel_all(RingCore& ring, const CancelKeys& keys, const Request* self) noexcept {
   std::vector<Request*> candidates;
   for (Request& r : ring.inflight()) {
-    if (&r == self || list_of(r) == CancelList::none || !cancel_matches(r, keys)) continue;
+    if (&r == self || submitted_later(r, self) || list_of(r) == CancelList::none ||
+        !cancel_matches(r, keys)) {
+      continue;
+    }
     if (!searched(keys, list_of(r))) continue;
     candidates.push_back(&r);
   }

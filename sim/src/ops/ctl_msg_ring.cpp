@@ -73,7 +73,7 @@ int install_fixed(RingCore& target, File& file, std::uint32_t dst_fd) noexcept {
     intrusive_ptr_release(&file);
     return -replaced.error().value();
   }
-  if (*replaced) target.release_slot(**replaced);
+  if (*replaced) target.release_slot(dst_fd - 1, **replaced);
   return 0;
 }
 

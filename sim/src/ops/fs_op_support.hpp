@@ -117,7 +117,7 @@ inline int install_direct(RingCore& ring, const FileRef& file, std::uint32_t fil
     intrusive_ptr_release(file.get());
     return -replaced.error().value();
   }
-  if (*replaced) ring.release_slot(**replaced);
+  if (*replaced) ring.release_slot(file_index - 1, **replaced);
   return 0;
 }
 
@@ -126,7 +126,7 @@ inline int install_direct(RingCore& ring, const FileRef& file, std::uint32_t fil
 inline int remove_direct(RingCore& ring, std::uint32_t slot) noexcept {
   const result<FileSlotTable::Slot> removed = ring.files.remove(slot);
   if (!removed) return -removed.error().value();
-  ring.release_slot(*removed);
+  ring.release_slot(slot, *removed);
   return 0;
 }
 

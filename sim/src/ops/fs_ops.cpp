@@ -177,8 +177,8 @@ void issue_files_update(Request& req) noexcept {
       if (f != nullptr && !fs_ops::usable_file(*f)) return Error{EBADF};
       return ring.file_handle(fd);
     };
-    const auto release = [&ring](std::uint32_t, const FileSlotTable::Slot& s) noexcept {
-      ring.release_slot(s);
+    const auto release = [&ring](std::uint32_t index, const FileSlotTable::Slot& s) noexcept {
+      ring.release_slot(index, s);
     };
     const result<std::uint32_t> done = ring.files.update(
         up.offset(), std::span<const int>(up.fds(), up.count()), {}, resolve, release);

@@ -61,6 +61,7 @@ inline std::uint64_t fault_short_len(RingCore& ring, std::uint64_t len) noexcept
 // nothing (the op completes with -EBADF).
 inline bool resolve_op_file(Request& req, std::int32_t fd, bool fixed) noexcept {
   req.file = req.ring->resolve_file(fd, fixed);
+  req.fixed_slot = fixed && req.file ? fd : -1;
   return static_cast<bool>(req.file);
 }
 

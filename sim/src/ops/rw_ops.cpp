@@ -223,6 +223,7 @@ void issue_transfer(Request& req) noexcept {
         ring.complete(req, bad);
         return;
       }
+      req.fixed_buffer = st.buf_index;  // holds the buffer's node until freed
     }
     st.armed = true;
   }

@@ -1,0 +1,291 @@
+// Runs one differential Program on a conformance Backend (the simulator or the kernel) and records
+// what an application could observe: every user_data's CQEs (res, flags, and the bytes a read
+// delivered), the provided-buffer ids handed out per batch, the files' final bytes and the bytes
+// left unread in each stream.
+#pragma once
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "conformance_backend.hpp"
+#include "program.hpp"
+#include "ringkit/abi/cqe.hpp"
+#include "ringkit/ops.hpp"
+#include "ringkit/provided_buffer_ring.hpp"
+
+namespace ringkit::differential {
+
+struct CqeRecord {
+  std::int32_t res = 0;
+  std::uint32_t flags = 0;
+  std::string data;  // reads: the bytes delivered (into the op's buffer or the selected one)
+  friend bool operator==(const CqeRecord&, const CqeRecord&) = default;
+};
+
+struct Record {
+  std::string setup;                    // what failed while setting up ("" when all went well)
+  std::vector<std::int64_t> submitted;  // per batch: submit()'s answer
+  std::vector<std::size_t> missing;     // per batch: CQEs still missing at the deadline
+  std::vector<std::vector<std::uint16_t>> bids;          // per batch: buffer ids handed out, sorted
+  std::map<std::uint64_t, std::vector<CqeRecord>> cqes;  // by user_data, in arrival order
+  std::vector<std::string> notes;  // anomalies (a buffer id handed out twice...)
+  std::vector<std::string> files;
+  std::vector<std::string> streams_left;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const CqeRecord& c) {
+  os << "{res " << c.res << ", flags 0x" << std::hex << c.flags << std::dec;
+  if (c.flags & abi::cqe_flag::buffer) os << " (bid " << abi::cqe_buffer_id(c.flags) << ")";
+  if (!c.data.empty()) os << ", data \"" << c.data << "\"";
+  return os << "}";
+}
+
+inline void print_record(const Record& r, std::ostream& os) {
+  if (!r.setup.empty()) os << " setup: " << r.setup << "\n";
+  for (const auto& [ud, v] : r.cqes) {
+    os << "  ud " << ud << ":";
+    for (const CqeRecord& c : v) os << " " << c;
+    os << "\n";
+  }
+  for (std::size_t f = 0; f < r.files.size(); ++f)
+    os << "  file" << f << " \"" << r.files[f] << "\"\n";
+  for (std::size_t s = 0; s < r.streams_left.size(); ++s)
+    os << "  " << (s == 0 ? "pipe" : "tcp") << " left \"" << r.streams_left[s] << "\"\n";
+  for (const std::string& n : r.notes) os << "  note: " << n << "\n";
+}
+
+namespace runner_detail {
+
+// Per op: the memory its SQE points at, which must live until its CQE.
+struct OpMemory {
+  std::string buffer;
+  abi::KernelTimespec ts{};
+};
+
+inline abi::Sqe build_sqe(const Op& op, OpMemory& mem, const conformance::FdPair& pipe,
+                          const conformance::FdPair& tcp, const std::vector<int>& file_fds) {
+  const auto slot_of = [&](std::uint32_t slot) -> op::FileRef {
+    return op::FixedFile{op.bad_slot ? bad_slot : slot};
+  };
+  const op::BufGroup group{buffer_group};
+  abi::Sqe sqe{};
+  switch (op.kind) {
+    case OpKind::nop:
+      sqe = op.inject != 0 ? op::Nop().inject_result(op.inject).build() : op::Nop().build();
+      break;
+    case OpKind::file_read:
+    case OpKind::file_write: {
+      const op::FileRef file =
+          op.fixed ? slot_of(file_slot(op.object)) : op::FileRef(op::Fd{file_fds[op.object]});
+      if (op.kind == OpKind::file_write) {
+        mem.buffer = op.data;
+        sqe = op::Write(file, mem.buffer.data(), static_cast<std::uint32_t>(mem.buffer.size()),
+                        op.offset)
+                  .build();
+      } else if (op.select) {
+        sqe = op::Read::select_buffer(file, group, op.len, op.offset).build();
+      } else {
+        mem.buffer.assign(op.len, '\0');
+        sqe = op::Read(file, mem.buffer.data(), op.len, op.offset).build();
+      }
+      break;
+    }
+    case OpKind::stream_read:
+    case OpKind::stream_write: {
+      const bool is_pipe = op.object == 0;
+      if (op.kind == OpKind::stream_write) {
+        mem.buffer = op.data;
+        const auto len = static_cast<std::uint32_t>(mem.buffer.size());
+        sqe = is_pipe ? op::Write(op::Fd{pipe.second}, mem.buffer.data(), len, ~0ULL).build()
+                      : op::Send(op::Fd{tcp.first}, mem.buffer.data(), len).build();
+        break;
+      }
+      const op::FileRef file = op.fixed ? slot_of(stream_slot(op.object))
+                                        : op::FileRef(op::Fd{is_pipe ? pipe.first : tcp.second});
+      if (op.select) {
+        sqe = is_pipe ? op::Read::select_buffer(file, group, op.len, ~0ULL).build()
+                      : op::Recv::select_buffer(file, group, op.len).build();
+      } else {
+        mem.buffer.assign(op.len, '\0');
+        sqe = is_pipe ? op::Read(file, mem.buffer.data(), op.len, ~0ULL).build()
+                      : op::Recv(file, mem.buffer.data(), op.len).build();
+      }
+      break;
+    }
+    case OpKind::timeout:
+    case OpKind::link_timeout:
+      mem.ts.tv_sec = op.ms / 1000;
+      mem.ts.tv_nsec = static_cast<std::int64_t>(op.ms % 1000) * 1'000'000;
+      sqe = op.kind == OpKind::timeout ? op::Timeout(&mem.ts).build()
+                                       : op::LinkTimeout(&mem.ts).build();
+      break;
+    case OpKind::cancel:
+      sqe = op::AsyncCancel(op.target).build();
+      break;
+    case OpKind::timeout_remove:
+      sqe = op::TimeoutRemove(op.target).build();
+      break;
+  }
+  if (op.link == Link::soft) sqe.flags |= abi::sqe_flag::io_link;
+  if (op.link == Link::hard) sqe.flags |= abi::sqe_flag::io_hardlink;
+  return sqe;
+}
+
+}  // namespace runner_detail
+
+// The kernel's real time limit for one batch (its long timeouts end after 1 s at most); the
+// simulator's waits are virtual.
+inline constexpr std::chrono::milliseconds batch_deadline{3000};
+
+inline Record run_program(conformance::Backend& backend, const Program& p) {
+  Record rec;
+  std::vector<int> file_fds;
+  for (std::size_t f = 0; f < file_count; ++f) {
+    const std::string name = "f" + std::to_string(f);
+    file_fds.push_back(backend.create_file(name, p.file_content[f]));
+  }
+  const conformance::FdPair pipe = backend.make_pipe();
+  const conformance::FdPair tcp = backend.tcp_pair();
+  if (file_fds[0] < 0 || file_fds[1] < 0 || pipe.first < 0 || tcp.first < 0) {
+    rec.setup = "objects";
+    return rec;
+  }
+  if (backend.is_kernel()) {
+    // Nagle would hold a small segment back until the previous one is acknowledged (delayed
+    // ACKs: up to 40 ms), so a receive could see part of what was sent. The simulator's TCP
+    // has no Nagle.
+    const int one = 1;
+    setsockopt(tcp.first, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(tcp.second, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  RingOptions options;
+  options.entries = 64;
+  result<std::unique_ptr<Ring>> made = backend.make_ring(options);
+  if (!made) {
+    rec.setup = "ring: " + made.error().message();
+    return rec;
+  }
+  std::unique_ptr<Ring> ring = std::move(*made);
+  if (p.register_files) {
+    const int fds[] = {file_fds[0], file_fds[1], pipe.first, tcp.second};
+    const result<void> r = ring->register_files(fds);
+    if (!r) rec.setup = "register_files: " + r.error().message();
+  }
+  std::optional<ProvidedBufferRing> buffers;
+  if (p.buf_entries != 0) {
+    result<ProvidedBufferRing> b = ProvidedBufferRing::create(
+        *ring, ProvidedBufferRingOptions{
+                   .bgid = buffer_group, .entries = p.buf_entries, .buffer_size = p.buf_size});
+    if (!b) {
+      rec.setup += "buf_ring: " + b.error().message();
+      return rec;
+    }
+    buffers.emplace(std::move(*b));
+  }
+
+  std::array<bool, stream_count> writer_open{true, true};
+  const std::array<int, stream_count> writers{pipe.second, tcp.first};
+  std::vector<std::uint16_t> app_holds;  // buffer ids taken and not yet recycled
+  std::size_t global = 0;
+  for (const Batch& batch : p.batches) {
+    for (std::size_t s = 0; s < stream_count; ++s) {
+      if (writer_open[s] && !batch.feed[s].empty() && !backend.write_fd(writers[s], batch.feed[s]))
+        rec.notes.push_back("feed failed");
+      if (writer_open[s] && batch.close_writer[s]) {
+        backend.close_fd(writers[s]);
+        writer_open[s] = false;
+      }
+    }
+    if (batch.recycle && buffers) {
+      std::sort(app_holds.begin(), app_holds.end());
+      for (const std::uint16_t bid : app_holds) {
+        if (!buffers->recycle(bid)) rec.notes.push_back("recycle " + std::to_string(bid));
+      }
+      app_holds.clear();
+    }
+    std::vector<runner_detail::OpMemory> memory(batch.ops.size());
+    std::map<std::uint64_t, std::size_t> index_of;  // user_data -> op of this batch
+    for (std::size_t i = 0; i < batch.ops.size(); ++i) {
+      abi::Sqe sqe = runner_detail::build_sqe(batch.ops[i], memory[i], pipe, tcp, file_fds);
+      sqe.user_data = user_data_of(global + i);
+      index_of[sqe.user_data] = i;
+      if (!ring->push(sqe)) rec.notes.push_back("SQ full");
+    }
+    const result<std::uint32_t> sub = ring->submit();
+    rec.submitted.push_back(sub ? static_cast<std::int64_t>(*sub) : -sub.error().value());
+
+    std::size_t seen = 0;
+    std::vector<std::uint16_t> bids;
+    const auto reap = [&] {
+      std::uint32_t n = ring->for_each_cqe([&](const abi::Cqe& c) {
+        CqeRecord r{c.res, c.flags, {}};
+        const auto it = index_of.find(c.user_data);
+        if (it != index_of.end() && reads(batch.ops[it->second]) && c.res > 0) {
+          const Op& op = batch.ops[it->second];
+          if (!op.select) {
+            r.data = memory[it->second].buffer.substr(0, static_cast<std::size_t>(c.res));
+          }
+        }
+        if ((c.flags & abi::cqe_flag::buffer) && buffers) {
+          const std::uint16_t bid = abi::cqe_buffer_id(c.flags);
+          bids.push_back(bid);
+          const result<std::span<std::byte>> got = buffers->take(c);
+          if (got) {
+            r.data.assign(reinterpret_cast<const char*>(got->data()), got->size());
+            app_holds.push_back(bid);
+          } else {
+            rec.notes.push_back("take bid " + std::to_string(bid) + ": " + got.error().message());
+          }
+        }
+        rec.cqes[c.user_data].push_back(std::move(r));
+      });
+      ring->cq_advance(n);
+      seen += n;
+    };
+    reap();
+    const auto deadline = std::chrono::steady_clock::now() + batch_deadline;
+    while (seen < batch.ops.size() && std::chrono::steady_clock::now() < deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
+          deadline - std::chrono::steady_clock::now());
+      const result<std::uint32_t> w =
+          ring->submit_and_wait_timeout(static_cast<std::uint32_t>(batch.ops.size() - seen), left);
+      reap();
+      // The simulator answers a wait nothing can satisfy with EDEADLK, and its virtual clock
+      // passes the deadline at once (ETIME): either way nothing more will come.
+      if (!w && w.error().value() != EINTR && seen < batch.ops.size() && !backend.is_kernel())
+        break;
+    }
+    rec.missing.push_back(seen < batch.ops.size() ? batch.ops.size() - seen : 0);
+    std::sort(bids.begin(), bids.end());
+    rec.bids.push_back(std::move(bids));
+    global += batch.ops.size();
+  }
+  {  // CQEs posted after their batch was done (none expected)
+    std::uint32_t n = ring->for_each_cqe([&](const abi::Cqe& c) {
+      rec.cqes[c.user_data].push_back(CqeRecord{c.res, c.flags, {}});
+    });
+    ring->cq_advance(n);
+  }
+  for (std::size_t f = 0; f < file_count; ++f) {
+    rec.files.push_back(backend.file_contents("f" + std::to_string(f)));
+  }
+  rec.streams_left.push_back(backend.read_fd(pipe.first, 4096));
+  rec.streams_left.push_back(backend.read_fd(tcp.second, 4096));
+  buffers.reset();  // unregisters through the ring, before the ring goes
+  ring.reset();
+  return rec;
+}
+
+}  // namespace ringkit::differential
