@@ -127,6 +127,9 @@ class RingCore {
   void release_slot(std::uint32_t index, const FileSlotTable::Slot& slot) noexcept;
   // The same for a caller that does not say which slot: the tag is posted at once.
   void release_slot(const FileSlotTable::Slot& slot) noexcept { release_slot(no_slot, slot); }
+  // IORING_REGISTER_FILES(2) with the kernel's all-or-nothing rule for the references taken.
+  result<void> register_files_releasing(std::span<const int> fds,
+                                        std::span<const std::uint64_t> tags) noexcept;
   // A registered buffer leaving the table: its tag waits for the requests using it.
   void release_buffer_entry(std::uint32_t index,
                             const RegisteredBufferTable::Entry& entry) noexcept;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "engine/op_handler.hpp"
 #include "engine/ring_core.hpp"
@@ -90,6 +91,23 @@ void RingCore::release_buffer_entry(std::uint32_t index,
   }
 }
 
+result<void> RingCore::register_files_releasing(std::span<const int> fds,
+                                                std::span<const std::uint64_t> tags) noexcept {
+  // A registration that fails part way keeps nothing (io_sqe_files_register): the references
+  // taken for the fds before the failing one are dropped again.
+  std::vector<std::uint64_t> taken;
+  const auto resolve = [this, &taken](int fd) noexcept -> result<std::uint64_t> {
+    const result<std::uint64_t> handle = file_handle(fd);
+    if (handle) taken.push_back(*handle);
+    return handle;
+  };
+  const result<void> r = files.register_files(fds, tags, resolve);
+  if (!r) {
+    for (const std::uint64_t h : taken) intrusive_ptr_release(reinterpret_cast<File*>(h));
+  }
+  return r;
+}
+
 result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
                                             std::uint32_t nr_args) noexcept {
   using abi::RegisterOp;
@@ -109,7 +127,7 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
     case RegisterOp::register_files: {
       if (arg == nullptr) return Error{EFAULT};
       const std::span<const int> fds(static_cast<const int*>(arg), nr_args);
-      const result<void> r = files.register_files(fds, {}, resolve);
+      const result<void> r = register_files_releasing(fds, {});
       if (!r) return r.error();
       return 0u;
     }
@@ -129,8 +147,8 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
           if (!r) return r.error();
           return 0u;
         }
-        const result<void> r = files.register_files(
-            std::span<const int>(user_array<int>(rr.data), rr.nr), tags, resolve);
+        const result<void> r =
+            register_files_releasing(std::span<const int>(user_array<int>(rr.data), rr.nr), tags);
         if (!r) return r.error();
         return 0u;
       }
