@@ -28,6 +28,8 @@ FaultProfile FaultProfile::swarm(DecisionSource& d) noexcept {
   maybe(p.enter_eintr_ppm);
   maybe(p.enter_eagain_ppm);
   maybe(p.enter_ebusy_ppm);
+  maybe(p.buffer_starvation_ppm);
+  maybe(p.cq_pressure_ppm);
   return p;
 }
 
@@ -46,6 +48,9 @@ std::string FaultProfile::describe() const {
   add("enter_eintr", enter_eintr_ppm);
   add("enter_eagain", enter_eagain_ppm);
   add("enter_ebusy", enter_ebusy_ppm);
+  add("buffer_starvation", buffer_starvation_ppm);
+  add("cq_pressure", cq_pressure_ppm);
+  if (cq_pressure_ppm != 0) out += " (burst " + std::to_string(cq_burst_ns) + " ns)";
   return out;
 }
 

@@ -29,6 +29,13 @@ struct FaultProfile {
   std::uint32_t enter_eintr_ppm = 0;   // io_uring_enter returns -EINTR before waiting
   std::uint32_t enter_eagain_ppm = 0;  // io_uring_enter returns -EAGAIN before submitting
   std::uint32_t enter_ebusy_ppm = 0;   // io_uring_enter returns -EBUSY before submitting
+  // A receive into provided buffers takes only part of what is ready, as when the data arrives
+  // in several segments: buffers run out sooner (-ENOBUFS ends a multishot).
+  std::uint32_t buffer_starvation_ppm = 0;
+  // Completions are held back and released together at the next burst boundary (the kernel may
+  // complete late, and task work often runs in batches): the CQ fills and overflows sooner.
+  std::uint32_t cq_pressure_ppm = 0;
+  std::int64_t cq_burst_ns = 1'000'000;
 
   // No faults, no reordering: every request issues at once, in submission order.
   static FaultProfile none() noexcept { return {}; }
