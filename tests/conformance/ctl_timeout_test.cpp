@@ -46,6 +46,19 @@ TYPED_TEST(ConformanceCtlTimeout, CountTimeoutCompletesWithZeroAfterThatManyCqes
   EXPECT_EQ(wait_cqes(*ring, 2), (Cqes{{3, 0, 0}, {1, 0, 0}}));
 }
 
+// CQEs of requests completed inline post when their submission ends
+// (io_submit_flush_completions), after every request of the batch was issued: a NOP before a
+// counting timeout in the same submission is counted by it, and so is one after it.
+TYPED_TEST(ConformanceCtlTimeout, CountTimeoutCountsNopsOfItsOwnSubmission) {
+  const abi::KernelTimespec ts = after_ms(10'000);
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_EQ(submit(*ring, {nop(1), with(op::Timeout(&ts).count(1).build(), 2)}), 2);
+  EXPECT_EQ(wait_cqes(*ring, 2), (Cqes{{1, 0, 0}, {2, 0, 0}}));
+  ASSERT_EQ(submit(*ring, {with(op::Timeout(&ts).count(1).build(), 3), nop(4)}), 2);
+  EXPECT_EQ(wait_cqes(*ring, 2), (Cqes{{4, 0, 0}, {3, 0, 0}}));
+}
+
 TYPED_TEST(ConformanceCtlTimeout, CountTimeoutStillExpiresOnTime) {
   const abi::KernelTimespec ts = after_ms(5);
   auto ring = this->make_ring();

@@ -131,7 +131,46 @@ TYPED_TEST(ConformanceFilesTags, BufferTagsArePostedOnReplaceAndUnregister) {
   EXPECT_EQ(*updated, 1u);
   EXPECT_EQ(wait_cqes(*ring, 1), (Cqes{{6, 0, 0}}));
   ASSERT_TRUE(ring->unregister_buffers());
-  EXPECT_EQ(sorted(wait_cqes(*ring, 2)), (Cqes{{5, 0, 0}, {7, 0, 0}}));
+  // io_rsrc_data_free drops the table from its end: the last slot's tag first.
+  EXPECT_EQ(wait_cqes(*ring, 2), (Cqes{{7, 0, 0}, {5, 0, 0}}));
+}
+
+// Unregistering files posts the tags from the table's end too (io_rsrc_data_free).
+TYPED_TEST(ConformanceFilesTags, UnregisterPostsFileTagsFromTheLastSlot) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  const int a = this->backend.create_file("a", "a", O_RDWR);
+  const int b = this->backend.create_file("b", "b", O_RDWR);
+  const int c = this->backend.create_file("c", "c", O_RDWR);
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  ASSERT_GE(c, 0);
+  const int fds[3] = {a, b, c};
+  const std::uint64_t tags[3] = {1, 2, 3};
+  ASSERT_TRUE(ring->register_files_tags(fds, tags));
+  ASSERT_TRUE(ring->unregister_files());
+  EXPECT_EQ(wait_cqes(*ring, 3), (Cqes{{3, 0, 0}, {2, 0, 0}, {1, 0, 0}}));
+}
+
+// io_register_rsrc checks nr before anything else: 0 entries is EINVAL even when a table is
+// already registered (which would be EBUSY otherwise).
+TYPED_TEST(ConformanceFilesTags, RegisteringZeroEntriesIsEinvalBeforeEbusy) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_TRUE(ring->register_files_sparse(1));
+  ASSERT_TRUE(ring->register_buffers_sparse(1));
+  for (const abi::RegisterOp op :
+       {abi::RegisterOp::register_files2, abi::RegisterOp::register_buffers2}) {
+    abi::RsrcRegister rr{};
+    rr.flags = abi::rsrc_register_sparse;
+    const result<std::uint32_t> zero = ring->register_raw(op, &rr, sizeof rr);
+    ASSERT_FALSE(zero);
+    EXPECT_EQ(zero.error().value(), EINVAL);
+    rr.nr = 1;
+    const result<std::uint32_t> busy = ring->register_raw(op, &rr, sizeof rr);
+    ASSERT_FALSE(busy);
+    EXPECT_EQ(busy.error().value(), EBUSY);
+  }
 }
 
 // A READ_FIXED parked on an empty pipe holds its buffer: unregistering the buffers posts the tag

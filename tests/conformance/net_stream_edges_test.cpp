@@ -3,7 +3,8 @@
 // addresses given to SENDMSG/RECVMSG on a connected stream, a listener asked to receive; the
 // own SHUT_RD and a listener's shutdown ending pending requests, a multishot ACCEPT finding a
 // backlog (F_SOCK_NONEMPTY while more wait), and multishot RECV on a dry ring or on data
-// followed by end of stream.
+// followed by end of stream; MSG_MORE corking a send until a plain send or SHUT_WR pushes it
+// (a zero-copy send never stays corked).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -378,6 +379,83 @@ TYPED_TEST(ConformanceNetMsgFlags, TruncOnAStreamDiscardsTheBytes) {
             (Cqe{1, 4, sock_nonempty}));
   EXPECT_EQ(std::string(buf, 4), "----");
   EXPECT_EQ(this->backend.read_fd(p.second, 16), "456789");
+}
+
+// MSG_MORE: tcp_push corks the partial segment (TCP_NAGLE_CORK), so the peer has nothing to
+// read until a send without MSG_MORE pushes it. (The probe timer would push it after ~200 ms;
+// these checks run well inside that.)
+RINGKIT_CONFORMANCE_SUITE(ConformanceNetCork);
+
+TYPED_TEST(ConformanceNetCork, CorkedBytesWaitForAPlainSend) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::send);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::recv);
+  const FdPair p = this->backend.tcp_pair();
+  ASSERT_GE(p.first, 0);
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.first}, "abc", 3).msg_flags(MSG_MORE).build()),
+            (Cqe{1, 3, 0}));
+  char buf[16] = {};
+  EXPECT_EQ(run_one(*ring,
+                    op::Recv(op::Fd{p.second}, buf, sizeof buf).msg_flags(MSG_DONTWAIT).build(), 2),
+            (Cqe{2, -EAGAIN, 0}));
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.first}, "de", 2).msg_flags(MSG_MORE).build(), 3),
+            (Cqe{3, 2, 0}));
+  EXPECT_EQ(run_one(*ring,
+                    op::Recv(op::Fd{p.second}, buf, sizeof buf).msg_flags(MSG_DONTWAIT).build(), 4),
+            (Cqe{4, -EAGAIN, 0}));
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.first}, "f", 1).build(), 5), (Cqe{5, 1, 0}));
+  EXPECT_EQ(run_one(*ring, op::Recv(op::Fd{p.second}, buf, sizeof buf).build(), 6), (Cqe{6, 6, 0}));
+  EXPECT_EQ(std::string(buf, 6), "abcdef");
+}
+
+TYPED_TEST(ConformanceNetCork, ShutdownWritePushesTheCorkBeforeTheFin) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::send);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::shutdown);
+  const FdPair p = this->backend.tcp_pair();
+  ASSERT_GE(p.first, 0);
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.first}, "abc", 3).msg_flags(MSG_MORE).build()),
+            (Cqe{1, 3, 0}));
+  EXPECT_EQ(run_one(*ring, op::Shutdown(op::Fd{p.first}, SHUT_WR).build(), 2), (Cqe{2, 0, 0}));
+  EXPECT_EQ(this->backend.read_fd(p.second, 16), "abc");
+  EXPECT_EQ(this->backend.read_fd(p.second, 16), "");  // then the FIN
+}
+
+TYPED_TEST(ConformanceNetCork, DataFromThePeerPushesTheCork) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::send);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::recv);
+  const FdPair p = this->backend.tcp_pair();
+  ASSERT_GE(p.first, 0);
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.first}, "abc", 3).msg_flags(MSG_MORE).build()),
+            (Cqe{1, 3, 0}));
+  // The peer's segment carries an ACK: tcp_data_snd_check sends what the first end held.
+  EXPECT_EQ(run_one(*ring, op::Send(op::Fd{p.second}, "z", 1).build(), 2), (Cqe{2, 1, 0}));
+  char buf[8] = {};
+  EXPECT_EQ(run_one(*ring, op::Recv(op::Fd{p.second}, buf, sizeof buf).build(), 3), (Cqe{3, 3, 0}));
+  EXPECT_EQ(std::string(buf, 3), "abc");
+  EXPECT_EQ(this->backend.read_fd(p.first, 8), "z");
+}
+
+TYPED_TEST(ConformanceNetCork, ASendZcIsNeverCorked) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::send_zc);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::recv);
+  const FdPair p = this->backend.tcp_pair();
+  ASSERT_GE(p.first, 0);
+  ASSERT_EQ(
+      submit(*ring, {with(op::SendZc(op::Fd{p.first}, "abc", 3).msg_flags(MSG_MORE).build(), 1)}),
+      1);
+  EXPECT_EQ(wait_cqes(*ring, 2), (Cqes{{1, 3, abi::cqe_flag::more}, {1, 0, abi::cqe_flag::notif}}));
+  char buf[8] = {};
+  EXPECT_EQ(run_one(*ring,
+                    op::Recv(op::Fd{p.second}, buf, sizeof buf).msg_flags(MSG_DONTWAIT).build(), 2),
+            (Cqe{2, 3, 0}));
+  EXPECT_EQ(std::string(buf, 3), "abc");
 }
 
 }  // namespace

@@ -86,7 +86,9 @@ inline Comparison compare(const Program& p, const Record& kernel, const Record& 
     const auto& k = cqes_of(kernel, ud);
     const auto& s = cqes_of(sim, ud);
     if (k == s) continue;
-    const std::string op = ud >= 1 && ud <= ops.size() ? kind_name(ops[ud - 1]->kind) : "unknown";
+    const std::string op = ud >= 1 && ud <= ops.size() ? kind_name(ops[ud - 1]->kind)
+                           : ud > runner_cancel_base   ? "runner_cancel"
+                                                       : "unknown";
     std::string kind;
     if (k.size() != s.size()) {
       kind = "cqe_count:" + op;

@@ -28,6 +28,7 @@ struct Fidelity {
   std::size_t diverged = 0;
   std::map<std::string, std::size_t> divergences;  // by kind
   std::map<std::string, std::size_t> allowed;      // differences the kernel allows, by kind
+  std::string skipped;                             // why no program ran (no kernel io_uring)
 };
 Fidelity& fidelity() {
   static Fidelity f;
@@ -38,6 +39,20 @@ class FidelitySummary : public ::testing::Environment {
  public:
   void TearDown() override {
     const Fidelity& f = fidelity();
+    // RINGKIT_FIDELITY_OUT names a file for tests/fidelity/report.cmake: one count a line.
+    if (const char* out = std::getenv("RINGKIT_FIDELITY_OUT"); out != nullptr) {
+      if (std::FILE* file = std::fopen(out, "w"); file != nullptr) {
+        std::fprintf(file, "programs %zu\nagreed %zu\ndiverged %zu\n", f.programs, f.agreed,
+                     f.diverged);
+        for (const auto& [kind, n] : f.divergences) {
+          std::fprintf(file, "divergence %s %zu\n", kind.c_str(), n);
+        }
+        for (const auto& [kind, n] : f.allowed)
+          std::fprintf(file, "allowed %s %zu\n", kind.c_str(), n);
+        if (!f.skipped.empty()) std::fprintf(file, "skipped %s\n", f.skipped.c_str());
+        std::fclose(file);
+      }
+    }
     if (f.programs == 0) return;
     std::printf(
         "\n[ fidelity ] %zu programs run on simulator and kernel: %zu agreed, %zu diverged\n",
@@ -85,7 +100,10 @@ RC_GTEST_PROP(Differential, SimulatorAgreesWithTheKernel, ()) {
     conformance::KernelBackend probe;
     return probe.unavailable_reason();
   }();
-  if (!why.empty()) GTEST_SKIP() << why;
+  if (!why.empty()) {
+    fidelity().skipped = why;
+    GTEST_SKIP() << why;
+  }
   const Program p = *gen_program();
   std::string records;
   const Comparison c = run_both(p, &records);

@@ -63,5 +63,104 @@ TEST(DifferentialFixedDivergence, CancelDoesNotFindALinkMemberNotYetIssued) {
   expect_agreement(p);
 }
 
+// Fixed sim bug: a multishot POLL_ADD that finds its file ready when armed does not post at once.
+// The kernel (__io_arm_poll_handler with EPOLLET and no EPOLLONESHOT) hands the first CQE to task
+// work (__io_poll_execute), which runs after the submit; an ASYNC_CANCEL later in that submit
+// finds the poll still hashed, marks it cancelled (__io_poll_cancel -> io_poll_cancel_req: 0),
+// and the task work ends it with -ECANCELED alone. Kernel: ud 1 {-ECANCELED}, ud 2 {0}; the
+// simulator posted {POLLIN, F_MORE} at arming, then {-ECANCELED}.
+TEST(DifferentialFixedDivergence, MultishotPollReadyWhenArmedPostsFromTaskWork) {
+  Program p;
+  Batch b;
+  b.feed[0] = "a";
+  Op poll;
+  poll.kind = OpKind::poll_multishot;
+  b.ops = {poll, cancel(1)};
+  p.batches.push_back(b);
+  expect_agreement(p);
+}
+
+// Open sim bug (engine, sim/src/engine/ring_submit.cpp, fail_chain_at_submit): a link whose head
+// fails at init (here IOSQE_IO_DRAIN refused with -EOPNOTSUPP because the same SQE has
+// IOSQE_CQE_SKIP_SUCCESS: io_init_req sets ctx->drain_disabled first) is failed as a whole at
+// submit, and its LINK_TIMEOUT member must post -ECANCELED (io_fail_links / io_disarm_next). The
+// simulator drops the LINK_TIMEOUT (head.link_timeout = nullptr) without a CQE.
+// Kernel: ud 1 {-EOPNOTSUPP}, ud 2 {-ECANCELED}; simulator: ud 1 {-EOPNOTSUPP}, ud 2 nothing.
+// Enable once fixed (and drop the matching exclusion in normalize_features()).
+TEST(DifferentialKnownDivergence, DISABLED_InitFailedChainPostsItsLinkTimeout) {
+  Program p;
+  Batch b;
+  b.feed = {"a", "a"};
+  Op read;
+  read.kind = OpKind::file_read;
+  read.skip_success = true;
+  read.drain = true;
+  read.link = Link::soft;
+  Op guard;
+  guard.kind = OpKind::link_timeout;
+  guard.long_timeout = true;
+  guard.ms = long_timeout_ms;
+  b.ops = {read, guard};
+  p.batches.push_back(b);
+  p.buf_entries = 2;
+  p.register_files = true;
+  expect_agreement(p);
+}
+
+// Open sim bug, the same engine path: [NOP skip-success ->link, LINK_TIMEOUT ->link,
+// LINK_TIMEOUT]. The second LINK_TIMEOUT fails at init (-EINVAL: a LINK_TIMEOUT may not follow
+// one), failing the link at submit. Kernel: ud 1 {-ECANCELED}, ud 2 {-ECANCELED}, none for ud 3;
+// the simulator posts no CQE for ud 2.
+TEST(DifferentialKnownDivergence, DISABLED_SkippingChainWithTwoLinkTimeouts) {
+  Program p;
+  Batch b;
+  Op first = nop(Link::soft);
+  first.skip_success = true;
+  Op guard;
+  guard.kind = OpKind::link_timeout;
+  guard.long_timeout = true;
+  guard.ms = long_timeout_ms;
+  guard.link = Link::soft;
+  Op second = guard;
+  second.link = Link::none;
+  b.ops = {first, guard, second};
+  p.batches.push_back(b);
+  expect_agreement(p);
+}
+
+// Open sim bug (cancel of an armed poll, sim/src/engine ring_core cancel): two ASYNC_CANCELs of one
+// multishot POLL_ADD in the same submit. The kernel marks the poll cancelled and leaves it hashed
+// until its task work runs (io_poll_cancel_req), so the second cancel finds it too.
+// Kernel: ud 1 {-ECANCELED}, ud 2 {0}, ud 3 {0}; the simulator answers ud 3 {-ENOENT}.
+TEST(DifferentialKnownDivergence, DISABLED_SecondCancelOfAMultishotInOneSubmit) {
+  Program p;
+  Batch b;
+  b.feed[0] = "a";
+  Op poll;
+  poll.kind = OpKind::poll_multishot;
+  b.ops = {poll, cancel(1), cancel(1)};
+  p.batches.push_back(b);
+  expect_agreement(p);
+}
+
+// Open sim bug (helper A's rw ops, READ_MULTISHOT): issued inline, the kernel's io_read_mshot
+// reads once, posts that CQE with F_MORE and returns -EAGAIN, so its next read waits for the poll
+// it arms (task work, after the submit). A cancel later in the same submit finds it armed.
+// Kernel: ud 1 {1 "a", F_BUFFER|F_MORE} {-ECANCELED}, ud 2 {0}; the simulator reads on inline
+// to end of file: ud 1 {1 "a", ...} {0}, ud 2 {-ENOENT}.
+TEST(DifferentialKnownDivergence, DISABLED_ReadMultishotPostsOnceThenWaitsForItsPoll) {
+  Program p;
+  p.buf_entries = 2;
+  Batch b;
+  b.feed[0] = "a";
+  b.close_writer = {true, true};
+  Op read;
+  read.kind = OpKind::read_multishot;
+  read.select = true;
+  b.ops = {read, cancel(1)};
+  p.batches.push_back(b);
+  expect_agreement(p);
+}
+
 }  // namespace
 }  // namespace ringkit::differential

@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -128,8 +129,13 @@ inline abi::Sqe build_sqe(const Op& op, OpMemory& mem, const conformance::FdPair
     case OpKind::link_timeout:
       mem.ts.tv_sec = op.ms / 1000;
       mem.ts.tv_nsec = static_cast<std::int64_t>(op.ms % 1000) * 1'000'000;
-      sqe = op.kind == OpKind::timeout ? op::Timeout(&mem.ts).build()
-                                       : op::LinkTimeout(&mem.ts).build();
+      if (op.kind == OpKind::link_timeout) {
+        sqe = op::LinkTimeout(&mem.ts).build();
+      } else if (op.count != 0) {
+        sqe = op::Timeout(&mem.ts).count(op.count).build();
+      } else {
+        sqe = op::Timeout(&mem.ts).build();
+      }
       break;
     case OpKind::cancel:
       sqe = op::AsyncCancel(op.target).build();
@@ -137,7 +143,29 @@ inline abi::Sqe build_sqe(const Op& op, OpMemory& mem, const conformance::FdPair
     case OpKind::timeout_remove:
       sqe = op::TimeoutRemove(op.target).build();
       break;
+    case OpKind::poll_multishot:
+    case OpKind::read_multishot: {
+      const bool is_pipe = op.object == 0;
+      const op::FileRef file = op.fixed ? slot_of(stream_slot(op.object))
+                                        : op::FileRef(op::Fd{is_pipe ? pipe.first : tcp.second});
+      if (op.kind == OpKind::poll_multishot) {
+        sqe = op::PollAdd::multishot(file, POLLIN).build();
+      } else {
+        sqe = is_pipe ? op::ReadMultishot(file, group, ~0ULL).build()
+                      : op::Recv::multishot(file, group).build();
+      }
+      break;
+    }
+    case OpKind::close:
+      if (op.fixed) {
+        sqe = op::Close::direct(op::FixedFile{op.bad_slot ? bad_slot : op.object}).build();
+      } else {
+        sqe = op::Close(op::Fd{file_fds[op.object]}).build();
+      }
+      break;
   }
+  if (op.skip_success) sqe.flags |= abi::sqe_flag::cqe_skip_success;
+  if (op.drain) sqe.flags |= abi::sqe_flag::io_drain;
   if (op.link == Link::soft) sqe.flags |= abi::sqe_flag::io_link;
   if (op.link == Link::hard) sqe.flags |= abi::sqe_flag::io_hardlink;
   return sqe;
@@ -148,6 +176,8 @@ inline abi::Sqe build_sqe(const Op& op, OpMemory& mem, const conformance::FdPair
 // The kernel's real time limit for one batch (its long timeouts end after 1 s at most); the
 // simulator's waits are virtual.
 inline constexpr std::chrono::milliseconds batch_deadline{3000};
+// The runner's own cancels of multishot ops still armed at the end of their batch.
+inline constexpr std::uint64_t runner_cancel_base = 100000;
 
 inline Record run_program(conformance::Backend& backend, const Program& p) {
   Record rec;
@@ -226,7 +256,11 @@ inline Record run_program(conformance::Backend& backend, const Program& p) {
     const result<std::uint32_t> sub = ring->submit();
     rec.submitted.push_back(sub ? static_cast<std::int64_t>(*sub) : -sub.error().value());
 
-    std::size_t seen = 0;
+    // A batch is over when every op that must post has posted its last CQE (one without
+    // F_MORE). An op with CQE_SKIP_SUCCESS completes inside the submit or before a later member
+    // of its chain posts (normalize()), so it needs no wait of its own. A multishot op still armed
+    // then is cancelled by the runner (user_data runner_cancel_base + its own).
+    std::map<std::uint64_t, bool> ended;  // user_data -> its last CQE arrived
     std::vector<std::uint16_t> bids;
     const auto reap = [&] {
       std::uint32_t n = ring->for_each_cqe([&](const abi::Cqe& c) {
@@ -249,25 +283,63 @@ inline Record run_program(conformance::Backend& backend, const Program& p) {
             rec.notes.push_back("take bid " + std::to_string(bid) + ": " + got.error().message());
           }
         }
+        if (!(c.flags & abi::cqe_flag::more)) ended[c.user_data] = true;
         rec.cqes[c.user_data].push_back(std::move(r));
       });
       ring->cq_advance(n);
-      seen += n;
     };
-    reap();
-    const auto deadline = std::chrono::steady_clock::now() + batch_deadline;
-    while (seen < batch.ops.size() && std::chrono::steady_clock::now() < deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
-          deadline - std::chrono::steady_clock::now());
-      const result<std::uint32_t> w =
-          ring->submit_and_wait_timeout(static_cast<std::uint32_t>(batch.ops.size() - seen), left);
+    // Waits until every one of `uds` ended; returns how many did not by the deadline.
+    const auto wait_for = [&](const std::vector<std::uint64_t>& uds) {
+      const auto left_open = [&] {
+        std::size_t open = 0;
+        for (const std::uint64_t ud : uds)
+          if (!ended.count(ud)) ++open;
+        return open;
+      };
       reap();
-      // The simulator answers a wait nothing can satisfy with EDEADLK, and its virtual clock
-      // passes the deadline at once (ETIME): either way nothing more will come.
-      if (!w && w.error().value() != EINTR && seen < batch.ops.size() && !backend.is_kernel())
-        break;
+      const auto deadline = std::chrono::steady_clock::now() + batch_deadline;
+      while (left_open() != 0 && std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            deadline - std::chrono::steady_clock::now());
+        const result<std::uint32_t> w = ring->submit_and_wait_timeout(1, left);
+        reap();
+        // The simulator answers a wait nothing can satisfy with EDEADLK, and its virtual clock
+        // passes the deadline at once (ETIME): either way nothing more will come.
+        if (!w && w.error().value() != EINTR && left_open() != 0 && !backend.is_kernel()) break;
+      }
+      return left_open();
+    };
+    std::vector<std::uint64_t> must_end;
+    for (std::size_t i = 0; i < batch.ops.size(); ++i) {
+      if (!batch.ops[i].skip_success && !is_multishot(batch.ops[i]))
+        must_end.push_back(user_data_of(global + i));
     }
-    rec.missing.push_back(seen < batch.ops.size() ? batch.ops.size() - seen : 0);
+    std::size_t missing = wait_for(must_end);
+    // Task work (a multishot's wakeup, its end of stream) runs when the ring is waited on: one
+    // short wait lets it run before the runner decides which multishots are still armed.
+    bool armed = false;
+    for (std::size_t i = 0; i < batch.ops.size(); ++i) {
+      armed = armed || (is_multishot(batch.ops[i]) && !ended.count(user_data_of(global + i)));
+    }
+    if (armed) {
+      (void)ring->submit_and_wait_timeout(1, std::chrono::milliseconds(1));
+      reap();
+    }
+    std::vector<std::uint64_t> cancels;
+    for (std::size_t i = 0; i < batch.ops.size(); ++i) {
+      const std::uint64_t ud = user_data_of(global + i);
+      if (!is_multishot(batch.ops[i]) || ended.count(ud)) continue;
+      abi::Sqe sqe = op::AsyncCancel(ud).build();
+      sqe.user_data = runner_cancel_base + ud;
+      if (!ring->push(sqe)) rec.notes.push_back("SQ full");
+      cancels.push_back(ud);
+      cancels.push_back(sqe.user_data);
+    }
+    if (!cancels.empty()) {
+      if (!ring->submit()) rec.notes.push_back("runner cancel submit");
+      missing += wait_for(cancels);
+    }
+    rec.missing.push_back(missing);
     std::sort(bids.begin(), bids.end());
     rec.bids.push_back(std::move(bids));
     global += batch.ops.size();

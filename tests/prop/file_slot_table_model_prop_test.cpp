@@ -79,8 +79,9 @@ struct Destroy : FileCmd {
       return;
     }
     RC_ASSERT(r.has_value());
+    // io_rsrc_data_free: from the table's end.
     std::vector<std::uint32_t> expected;
-    for (const auto& [s, v] : m.used) expected.push_back(s);
+    for (auto it = m.used.rbegin(); it != m.used.rend(); ++it) expected.push_back(it->first);
     RC_ASSERT(released == expected);
   }
   void show(std::ostream& os) const override { os << "Destroy"; }

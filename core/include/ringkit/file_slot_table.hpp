@@ -166,7 +166,8 @@ result<void> FileSlotTable::register_files(std::span<const int> fds,
 template <class Release>
 result<void> FileSlotTable::destroy(Release&& on_release) noexcept {
   if (!registered()) return Error{ENXIO};
-  for (std::uint32_t i = 0; i < size_; ++i)
+  // io_rsrc_data_free drops the nodes from the table's end: tags post last slot first.
+  for (std::uint32_t i = size_; i-- > 0;)
     if (bit(i)) on_release(i, slots_[i]);
   reset();
   return {};

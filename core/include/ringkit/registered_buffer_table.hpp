@@ -87,7 +87,8 @@ class RegisteredBufferTable {
 template <class Release>
 result<void> RegisteredBufferTable::destroy(Release&& on_release) noexcept {
   if (!registered()) return Error{ENXIO};
-  for (std::uint32_t i = 0; i < size_; ++i)
+  // io_rsrc_data_free drops the nodes from the table's end: tags post last entry first.
+  for (std::uint32_t i = size_; i-- > 0;)
     if (entries_[i]) on_release(i, *entries_[i]);
   reset();
   return {};

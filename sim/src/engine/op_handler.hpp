@@ -47,4 +47,20 @@ inline constexpr std::array<const OpHandler*, abi::opcode_count> op_handlers{{
   return *op_handlers[static_cast<std::size_t>(op)];
 }
 
+// Ops whose first issue only arms something other requests look up (a timer, a poll, a futex
+// wait): the kernel arms them inline at submission, in submission order, so a remove, update
+// or wake submitted after them always finds them. They take no latency before that first
+// issue, even when other requests do.
+[[nodiscard]] constexpr bool arms_at_submit(abi::Opcode op) noexcept {
+  switch (op) {
+    case abi::Opcode::timeout:
+    case abi::Opcode::poll_add:
+    case abi::Opcode::futex_wait:
+    case abi::Opcode::futex_waitv:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace ringkit::sim::detail

@@ -47,6 +47,9 @@ class Request final : public Waiter {
   Request* link_next = nullptr;
   Request* link_timeout = nullptr;    // on the request a LINK_TIMEOUT guards
   Request* timeout_target = nullptr;  // on the LINK_TIMEOUT: the request it guards
+  // The next request completed inline in the same submission, whose CQEs post together when it
+  // ends (the kernel's submit_state.compl_reqs).
+  Request* compl_next = nullptr;
   bool failed = false;               // REQ_F_FAIL: breaks a soft link, posts even with SKIP_SUCCESS
   bool skip_link_cqes = false;       // REQ_F_SKIP_LINK_CQES: a skip-success member failed
   bool drain = false;                // REQ_F_IO_DRAIN (on a link head: the whole link)
@@ -54,7 +57,13 @@ class Request final : public Waiter {
   bool issued = false;               // issued at least once (its link timeout is armed)
   bool error_is_success = false;     // a negative res does not fail the link (ETIME_SUCCESS)
   bool queued_as_task_work = false;  // started by its link predecessor or a drain's release
-  std::uint64_t extra1 = 0;          // the big CQE's extra words (CQE32 rings)
+  // A zero-copy send's notification, allocated at prep (io_send_zc_prep -> io_alloc_notif):
+  // from then on the request's CQE carries F_MORE (io_send_zc, io_sendrecv_fail), except when a
+  // link failure cancels it, and the notification (F_NOTIF, notif_res) posts after it, however
+  // the request ends (io_send_zc_cleanup -> io_notif_flush).
+  bool notif_armed = false;
+  std::int32_t notif_res = 0;
+  std::uint64_t extra1 = 0;  // the big CQE's extra words (CQE32 rings)
   std::uint64_t extra2 = 0;
   std::int32_t res = 0;  // the terminal result (set by a submit-time failure)
   std::uint32_t cflags = 0;

@@ -45,16 +45,15 @@ void Request::reset() noexcept {
   // Field by field rather than destroy-and-rebuild: the SQE copies and the op's state are
   // overwritten at the next submission, and zeroing their 350 bytes per request showed up in
   // the NOP benchmark.
+  // user_data, seq, opcode and sqe_flags are set by every submission before anything reads
+  // them.
   unlink();
   interest = 0;
-  user_data = 0;
-  seq = 0;
-  opcode = abi::Opcode::nop;
-  sqe_flags = 0;
   state = RequestState::free;
   link_next = nullptr;
   link_timeout = nullptr;
   timeout_target = nullptr;
+  compl_next = nullptr;
   failed = false;
   skip_link_cqes = false;
   drain = false;
@@ -62,6 +61,8 @@ void Request::reset() noexcept {
   issued = false;
   error_is_success = false;
   queued_as_task_work = false;
+  notif_armed = false;
+  notif_res = 0;
   extra1 = 0;
   extra2 = 0;
   res = 0;
@@ -134,8 +135,8 @@ RingCore::~RingCore() {
   world_.detach_ring(*this);
 }
 
-Request* RingCore::alloc_request() noexcept {
-  if (free_.empty()) {
+Request* RingCore::alloc_request_slow() noexcept {
+  {
     constexpr std::size_t chunk = 64;
     std::unique_ptr<Request[]> block(new (std::nothrow) Request[chunk]);
     if (!block) return nullptr;
@@ -154,10 +155,12 @@ Request* RingCore::alloc_request() noexcept {
 void RingCore::free_request(Request& req) noexcept {
   // io_put_rsrc_node: the last request holding a replaced slot's file posts its tag, after the
   // request's own CQE.
-  for (const std::int32_t h : {req.held_tag, req.held_buffer_tag}) {
-    if (h < 0) continue;
-    HeldTag& held = held_tags_[static_cast<std::size_t>(h)];
-    if (--held.refs == 0) post_aux(held.tag, 0, 0);
+  if ((req.held_tag & req.held_buffer_tag) != -1) {  // either holds a tag (-1 is none)
+    for (const std::int32_t h : {req.held_tag, req.held_buffer_tag}) {
+      if (h < 0) continue;
+      HeldTag& held = held_tags_[static_cast<std::size_t>(h)];
+      if (--held.refs == 0) post_aux(held.tag, 0, 0);
+    }
   }
   req.reset();
   free_.push_back(&req);
@@ -177,7 +180,7 @@ FileRef RingCore::resolve_file(std::int32_t fd, bool fixed) noexcept {
 
 // ---- CQ --------------------------------------------------------------------------------------
 
-bool RingCore::cq_has_room() const noexcept {
+inline bool RingCore::cq_has_room() const noexcept {
   return load_acquire(cq_tail_) - load_acquire(cq_head_) < params_.cq_entries;
 }
 
@@ -185,8 +188,8 @@ std::uint32_t RingCore::cq_ready() noexcept {
   return load_acquire(cq_tail_) - load_acquire(cq_head_);
 }
 
-void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
-                         std::uint64_t extra1, std::uint64_t extra2) noexcept {
+inline void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                                std::uint64_t extra1, std::uint64_t extra2) noexcept {
   const std::uint32_t tail = *cq_tail_;
   std::byte* slot = cqes_ + std::size_t{tail & (params_.cq_entries - 1)} * cqe_size_;
   abi::Cqe cqe{};
@@ -238,6 +241,9 @@ void RingCore::flush_overflow() noexcept {
 }
 
 bool RingCore::post_more(Request& req, std::int32_t res, std::uint32_t cflags) noexcept {
+  // io_req_post_cqe: completions deferred in this submission post first, so that CQEs are not
+  // reordered.
+  if (batch_head_ != nullptr) flush_batch();
   if (!overflow_.empty() || !cq_has_room()) return false;
   post_cqe(req.user_data, res, cflags, 0, 0, static_cast<std::uint8_t>(req.opcode));
   if (!timeouts_.empty()) flush_count_timeouts(*this);
@@ -275,33 +281,68 @@ void RingCore::complete(Request& req, std::int32_t res, std::uint32_t cflags) no
   if (res < 0 && !req.error_is_success) set_fail(req);
   req.res = res;
   req.cflags = cflags;
+  if (in_submit_) {
+    // Completed inline during submission: its CQE posts with the batch's when the submission
+    // ends (io_req_complete_defer, io_submit_flush_completions). Nothing can find it meanwhile.
+    req.state = RequestState::done;
+    if (batch_tail_ != nullptr) {
+      batch_tail_->compl_next = &req;
+    } else {
+      batch_head_ = &req;
+    }
+    batch_tail_ = &req;
+    return;
+  }
+  post_completion(req);
+  release_completed(req);
+  if (!timeouts_.empty()) flush_count_timeouts(*this);
+  if (!deferred_.empty()) run_deferred();
+}
 
+void RingCore::post_completion(Request& req) noexcept {
+  const bool skip = (req.sqe_flags & abi::sqe_flag::cqe_skip_success) && !req.failed;
+  if (req.notif_armed) req.cflags |= abi::cqe_flag::more;
+  if (!skip)
+    post_cqe(req.user_data, req.res, req.cflags, req.extra1, req.extra2,
+             static_cast<std::uint8_t>(req.opcode));
+}
+
+void RingCore::release_completed(Request& req) noexcept {
+  // The notification is task work queued when the request is freed: after the CQEs of the
+  // whole batch it completed in.
+  if (req.notif_armed) post_aux(req.user_data, req.notif_res, abi::cqe_flag::notif);
+  req.inflight_hook.unlink();
+  req.state = RequestState::done;
+  ++completed_;
   // A LINK_TIMEOUT guarding this request is disarmed and completes with -ECANCELED after it
-  // (io_disarm_next); the chain goes on past it.
+  // (io_disarm_next); the chain goes on past it. io_disarm_next completes the timeout without
+  // req_set_fail: a skip-success LINK_TIMEOUT that was disarmed posts nothing.
   Request* guard = req.link_timeout;
   if (guard != nullptr) {
     req.link_timeout = nullptr;
     req.link_next = guard->link_next;
     guard->link_next = nullptr;
     guard->timeout_target = nullptr;
-  }
-
-  const bool skip = (req.sqe_flags & abi::sqe_flag::cqe_skip_success) && !req.failed;
-  if (!skip)
-    post_cqe(req.user_data, res, cflags, req.extra1, req.extra2,
-             static_cast<std::uint8_t>(req.opcode));
-  req.inflight_hook.unlink();
-  req.state = RequestState::done;
-  ++completed_;
-
-  // io_disarm_next completes the timeout without req_set_fail: a skip-success LINK_TIMEOUT
-  // that was disarmed posts nothing.
-  if (guard != nullptr) {
     guard->error_is_success = true;
     complete(*guard, -ECANCELED);
   }
-  finish_link(req);
+  if (req.link_next != nullptr) finish_link(req);
   free_request(req);
+}
+
+void RingCore::flush_batch() noexcept {
+  // __io_submit_flush_completions: every CQE of the batch, in completion order; then the
+  // counting timeouts see them; then the requests are freed, which moves their links on.
+  Request* const first = batch_head_;
+  batch_head_ = batch_tail_ = nullptr;
+  for (Request* r = first; r != nullptr; r = r->compl_next) post_completion(*r);
+  if (!timeouts_.empty()) flush_count_timeouts(*this);
+  for (Request* r = first; r != nullptr;) {
+    Request* next = r->compl_next;
+    r->compl_next = nullptr;
+    release_completed(*r);
+    r = next;
+  }
   if (!timeouts_.empty()) flush_count_timeouts(*this);
   if (!deferred_.empty()) run_deferred();
 }
@@ -333,6 +374,9 @@ void RingCore::fail_links(Request& req) noexcept {
     if (!ignore_cqes) {
       post_cqe(link->user_data, res, 0, 0, 0, static_cast<std::uint8_t>(link->opcode));
     }
+    // io_fail_links does not run the op's fail hook (no F_MORE), but freeing the request
+    // still flushes a zero-copy send's notification.
+    if (link->notif_armed) post_aux(link->user_data, link->notif_res, abi::cqe_flag::notif);
     link->inflight_hook.unlink();
     link->state = RequestState::done;
     ++completed_;
@@ -390,34 +434,7 @@ void RingCore::schedule_at(Request& req, std::int64_t t_ns) noexcept {
   world_.scheduler().at(req.event, t_ns);
 }
 
-namespace {
-
-// Ops whose first issue only arms something other requests look up (a timer, a poll, a futex
-// wait): the kernel arms them inline at submission, in submission order, so a remove, update
-// or wake submitted after them always finds them. They take no latency before that first issue.
-bool arms_at_submit(abi::Opcode op) noexcept {
-  switch (op) {
-    case abi::Opcode::timeout:
-    case abi::Opcode::poll_add:
-    case abi::Opcode::futex_wait:
-    case abi::Opcode::futex_waitv:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
-void RingCore::schedule_issue(Request& req) noexcept {
-  req.state = RequestState::issuing;
-  req.event.fire = &RingCore::fire_event;
-  req.event.owner = &req;
-  if (!req.issued && arms_at_submit(req.opcode)) {
-    world_.scheduler().after(req.event, 0);
-    return;
-  }
-  const FaultProfile& f = world_.faults();
+std::int64_t RingCore::draw_latency_from(const FaultProfile& f) noexcept {
   std::int64_t latency = f.latency_min_ns;
   if (f.latency_max_ns > f.latency_min_ns) {
     latency = static_cast<std::int64_t>(
@@ -425,7 +442,24 @@ void RingCore::schedule_issue(Request& req) noexcept {
                                    static_cast<std::uint64_t>(f.latency_max_ns)));
   }
   if (world_.decisions().chance(f.latency_spike_ppm)) latency *= f.spike_factor;
-  world_.scheduler().after(req.event, latency);
+  if (f.cq_burst_ns > 0 && world_.decisions().chance(f.cq_pressure_ppm)) {
+    // CQ pressure: held back to the next burst boundary, where others complete with it.
+    const std::int64_t now = world_.clock().now_ns();
+    const std::int64_t due = add_time_saturating(now, latency);
+    latency = (due / f.cq_burst_ns + 1) * f.cq_burst_ns - now;
+  }
+  return latency;
+}
+
+void RingCore::schedule_issue(Request& req) noexcept {
+  schedule_issue_after(req, !req.issued && arms_at_submit(req.opcode) ? 0 : draw_latency());
+}
+
+void RingCore::schedule_issue_after(Request& req, std::int64_t latency_ns) noexcept {
+  req.state = RequestState::issuing;
+  req.event.fire = &RingCore::fire_event;
+  req.event.owner = &req;
+  world_.scheduler().after(req.event, latency_ns);
 }
 
 void RingCore::park(Request& req, File& file, std::uint32_t events) noexcept {

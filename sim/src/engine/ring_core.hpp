@@ -84,6 +84,17 @@ class RingCore {
   void schedule_at(Request& req, std::int64_t t_ns) noexcept;
   // Issues `req` after a latency drawn from the fault profile.
   void schedule_issue(Request& req) noexcept;
+  void schedule_issue_after(Request& req, std::int64_t latency_ns) noexcept;
+  // A request's latency from the fault profile (0 without latency faults, drawing nothing).
+  std::int64_t draw_latency() noexcept {
+    const FaultProfile& f = world_.faults();
+    if ((f.latency_min_ns | f.latency_max_ns) == 0 &&
+        (f.latency_spike_ppm | f.cq_pressure_ppm) == 0) {
+      return 0;
+    }
+    return draw_latency_from(f);
+  }
+  std::int64_t draw_latency_from(const FaultProfile& f) noexcept;
   // Cancels a request that is in flight (parked, scheduled, linked or deferred): 0 when it was
   // cancelled, -EALREADY when it cannot be stopped any more.
   int cancel(Request& req, std::int32_t res = -ECANCELED) noexcept;
@@ -150,11 +161,11 @@ class RingCore {
   int init_request(Request& req) noexcept;
   void queue_chain(Request& head) noexcept;
   void start(Request& req) noexcept;
+  void start_at_submit(Request& req) noexcept;
   void start_released(Request& req) noexcept;
   bool may_start(const Request& req) noexcept;
   std::uint64_t earliest_inflight_seq() noexcept;
   void fail_chain_at_submit(Request& head) noexcept;
-  static void fire_failed_at_submit(Event& e) noexcept;
   void run_deferred() noexcept;
 
   // Completion.
@@ -164,6 +175,9 @@ class RingCore {
   void write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
                  std::uint64_t extra1, std::uint64_t extra2) noexcept;
   void flush_overflow() noexcept;
+  void post_completion(Request& req) noexcept;
+  void release_completed(Request& req) noexcept;
+  void flush_batch() noexcept;
   void finish_link(Request& req) noexcept;
   void fail_links(Request& req) noexcept;
   void issue(Request& req) noexcept;
@@ -174,7 +188,14 @@ class RingCore {
                              std::size_t argsz) noexcept;
   std::uint32_t cq_ready() noexcept;
 
-  Request* alloc_request() noexcept;
+  Request* alloc_request() noexcept {
+    if (free_.empty()) [[unlikely]]
+      return alloc_request_slow();
+    Request* req = free_.back();
+    free_.pop_back();
+    return req;
+  }
+  Request* alloc_request_slow() noexcept;
   void free_request(Request& req) noexcept;
 
   World& world_;
@@ -201,6 +222,10 @@ class RingCore {
   // Link being assembled across submit_one calls (the kernel's submit_state.link).
   Request* link_head_ = nullptr;
   Request* link_last_ = nullptr;
+  // Requests completed inline during this submission, their CQEs not posted yet.
+  bool in_submit_ = false;
+  Request* batch_head_ = nullptr;
+  Request* batch_tail_ = nullptr;
 
   std::uint64_t submitted_ = 0;    // requests submitted (the next request's seq)
   std::uint64_t completed_ = 0;    // requests that reached their terminal completion

@@ -133,18 +133,30 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
     }
     case RegisterOp::register_files2:
     case RegisterOp::register_buffers2: {
-      if (arg == nullptr || nr_args != sizeof(abi::RsrcRegister)) return Error{EINVAL};
+      // io_register_rsrc, in its order: the size, the copy, then nr, resv2 and flags.
+      if (nr_args != sizeof(abi::RsrcRegister)) return Error{EINVAL};
+      if (arg == nullptr) return Error{EFAULT};
       const auto rr = read_arg<abi::RsrcRegister>(arg);
-      if (rr.resv2 != 0 || (rr.flags & ~abi::rsrc_register_sparse)) return Error{EINVAL};
+      if (rr.nr == 0 || rr.resv2 != 0 || (rr.flags & ~abi::rsrc_register_sparse)) {
+        return Error{EINVAL};
+      }
       const bool sparse = (rr.flags & abi::rsrc_register_sparse) != 0;
-      if (sparse && (rr.data != 0 || rr.tags != 0)) return Error{EINVAL};
+      if (sparse && rr.data != 0) return Error{EINVAL};
       const std::span<const std::uint64_t> tags =
           rr.tags != 0 ? std::span<const std::uint64_t>(user_array<std::uint64_t>(rr.tags), rr.nr)
                        : std::span<const std::uint64_t>();
+      // No data (sparse or not) registers empty slots; a tag on an empty slot is EINVAL, found
+      // after the table exists (io_sqe_files_register, io_sqe_buffers_register).
+      const bool tagged_empty_slot =
+          std::any_of(tags.begin(), tags.end(), [](std::uint64_t t) { return t != 0; });
       if (op == RegisterOp::register_files2) {
-        if (sparse) {
+        if (rr.data == 0) {
           const result<void> r = files.create(rr.nr);
           if (!r) return r.error();
+          if (tagged_empty_slot) {
+            (void)files.destroy();
+            return Error{EINVAL};
+          }
           return 0u;
         }
         const result<void> r =
@@ -152,9 +164,13 @@ result<std::uint32_t> RingCore::do_register(abi::RegisterOp op, void* arg,
         if (!r) return r.error();
         return 0u;
       }
-      if (sparse) {
+      if (rr.data == 0) {
         const result<void> r = buffers.create(rr.nr);
         if (!r) return r.error();
+        if (tagged_empty_slot) {
+          (void)buffers.destroy();
+          return Error{EINVAL};
+        }
         return 0u;
       }
       const result<void> r =

@@ -27,6 +27,7 @@ std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
   const std::uint32_t mask = params_.sq_entries - 1;
   const std::uint32_t shift = (params_.flags & abi::setup::sqe128) ? 1 : 0;
   std::uint32_t submitted = 0;
+  in_submit_ = true;
   while (submitted < n) {
     const std::uint32_t index = sq_array_ != nullptr ? sq_array_[head & mask] : (head & mask);
     ++head;
@@ -45,40 +46,49 @@ std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
     link_head_ = link_last_ = nullptr;
     queue_chain(*h);
   }
+  in_submit_ = false;
+  if (batch_head_ != nullptr) flush_batch();
   return submitted;
 }
 
 int RingCore::init_request(Request& req) noexcept {
   // io_init_req, in its order.
   if (req.sqe.opcode >= abi::opcode_count) return -EINVAL;
-  if (req.sqe_flags & ~abi::sqe_flag::known_flags) return -EINVAL;
+  const std::uint8_t flags = req.sqe_flags;
+  if (flags & ~abi::sqe_flag::known_flags) return -EINVAL;
   req.opcode = static_cast<abi::Opcode>(req.sqe.opcode);
   // An opcode newer than the profile's kernel is past its IORING_OP_LAST.
   if (!kernel_has(req.opcode)) return -EINVAL;
   const OpHandler& h = op_handler(req.opcode);
-  if ((req.sqe_flags & abi::sqe_flag::buffer_select) && !h.buffer_select) return -EOPNOTSUPP;
-  // Drain counts CQEs; once any request may skip its CQE the count cannot be trusted, so the
-  // ring refuses IOSQE_IO_DRAIN from then on (ctx->drain_disabled, sticky).
-  if (req.sqe_flags & abi::sqe_flag::cqe_skip_success) drain_disabled_ = true;
-  if (req.sqe_flags & abi::sqe_flag::io_drain) {
-    if (drain_disabled_) return -EOPNOTSUPP;
-    drain_active_ = true;
-    if (link_head_ != nullptr) {
-      // Drain inside a link drains the whole link and whatever comes after it.
-      link_head_->drain = true;
-      drain_next_ = true;
-    } else {
+  constexpr std::uint8_t checked_flags =
+      abi::sqe_flag::buffer_select | abi::sqe_flag::cqe_skip_success | abi::sqe_flag::io_drain;
+  if ((flags & checked_flags) != 0 || drain_next_) [[unlikely]] {
+    if ((flags & abi::sqe_flag::buffer_select) && !h.buffer_select) return -EOPNOTSUPP;
+    // Drain counts CQEs; once any request may skip its CQE the count cannot be trusted, so the
+    // ring refuses IOSQE_IO_DRAIN from then on (ctx->drain_disabled, sticky).
+    if (flags & abi::sqe_flag::cqe_skip_success) drain_disabled_ = true;
+    if (flags & abi::sqe_flag::io_drain) {
+      if (drain_disabled_) return -EOPNOTSUPP;
+      drain_active_ = true;
+      if (link_head_ != nullptr) {
+        // Drain inside a link drains the whole link and whatever comes after it.
+        link_head_->drain = true;
+        drain_next_ = true;
+      } else {
+        req.drain = true;
+      }
+    }
+    if (drain_next_ && link_head_ == nullptr && !(flags & abi::sqe_flag::io_drain)) {
+      drain_next_ = false;
+      drain_active_ = true;
       req.drain = true;
     }
   }
-  if (drain_next_ && link_head_ == nullptr && !(req.sqe_flags & abi::sqe_flag::io_drain)) {
-    drain_next_ = false;
-    drain_active_ = true;
-    req.drain = true;
+  if (!enabled || restricted_ || req.sqe.personality != 0) [[unlikely]] {
+    if (!enabled) return -EBADFD;
+    if (restrictions_active() && !restriction_allows(req)) return -EACCES;
+    if (req.sqe.personality != 0 && !personality_registered(req.sqe.personality)) return -EINVAL;
   }
-  if (!enabled) return -EBADFD;
-  if (restrictions_active() && !restriction_allows(req)) return -EACCES;
-  if (req.sqe.personality != 0 && !personality_registered(req.sqe.personality)) return -EINVAL;
   if (!h.implemented) return -EOPNOTSUPP;
   return h.prep(req);
 }
@@ -176,11 +186,8 @@ void RingCore::start_released(Request& req) noexcept {
 void RingCore::queue_chain(Request& head) noexcept {
   if (head.failed) {
     // io_submit_fail_init -> io_req_defer_failed: the failure joins the batch's deferred
-    // completions, so it posts after those of the requests submitted before it (a NOP issued
-    // inline earlier in the batch comes first), not at once.
-    head.event.fire = &RingCore::fire_failed_at_submit;
-    head.event.owner = &head;
-    world_.scheduler().after(head.event, 0);
+    // completions, so it posts in submission order with the requests completed inline.
+    fail_chain_at_submit(head);
     return;
   }
   // io_queue_sqe_fallback / io_drain_req.
@@ -194,12 +201,7 @@ void RingCore::queue_chain(Request& head) noexcept {
     deferred_.push_back(&head);
     return;
   }
-  start(head);
-}
-
-void RingCore::fire_failed_at_submit(Event& e) noexcept {
-  Request& head = *static_cast<Request*>(e.owner);
-  head.ring->fail_chain_at_submit(head);
+  start_at_submit(head);
 }
 
 void RingCore::fail_chain_at_submit(Request& head) noexcept {
@@ -213,6 +215,22 @@ void RingCore::fail_chain_at_submit(Request& head) noexcept {
 }
 
 void RingCore::start(Request& req) noexcept { schedule_issue(req); }
+
+void RingCore::start_at_submit(Request& req) noexcept {
+  // io_queue_sqe: the kernel issues a request inline, as it reads it, unless IOSQE_ASYNC sends
+  // it to io-wq. The simulator does the same when the request's latency is zero (no latency
+  // faults); a latency models a request that went async.
+  if (req.sqe_flags & abi::sqe_flag::async) {
+    schedule_issue(req);
+    return;
+  }
+  const std::int64_t latency = arms_at_submit(req.opcode) ? 0 : draw_latency();
+  if (latency == 0) {
+    issue(req);
+  } else {
+    schedule_issue_after(req, latency);
+  }
+}
 
 void RingCore::run_deferred() noexcept {
   // io_queue_deferred: release from the front while the front need not wait.

@@ -45,12 +45,14 @@ std::uint32_t ready_mask(const File& file, std::uint32_t events) noexcept {
 void issue_poll_add(Request& req) noexcept {
   RingCore& ring = *req.ring;
   PollState& st = req.data<PollState>();
+  bool arming = false;
   if (!st.armed) {
     if (!resolve_op_file(req, st.fd, st.fixed)) {
       ring.complete(req, -EBADF);
       return;
     }
     st.armed = true;
+    arming = true;
   }
   // Issued first, woken, or re-armed by an update: the file's state now decides.
   const std::uint32_t mask = ready_mask(*req.file, st.events);
@@ -60,6 +62,15 @@ void issue_poll_add(Request& req) noexcept {
   }
   if (!st.multishot) {
     ring.complete(req, static_cast<std::int32_t>(mask));
+    return;
+  }
+  if (arming) {
+    // __io_arm_poll_handler: a multishot poll ready when armed posts its first CQE from task
+    // work (__io_poll_execute), after the submit that armed it. An ASYNC_CANCEL later in that
+    // submit finds it still hashed and marks it cancelled (__io_poll_cancel -> io_poll_cancel_req:
+    // 0), and it ends with -ECANCELED alone: so it waits here as an armed poll (cancellable), to
+    // post once the submit is over.
+    ring.schedule_at(req, ring.world().clock().now_ns());
     return;
   }
   // io_poll_check_events: a multishot poll posts an F_MORE CQE and stays armed; when the CQ

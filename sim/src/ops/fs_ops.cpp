@@ -236,6 +236,9 @@ std::int32_t pipe_fixed(RingCore& ring, const op::Pipe& p, const PipePair& ends)
 
 // io_pipe_fd: two descriptors, installed only once the array is written.
 std::int32_t pipe_fds(World& world, const op::Pipe& p, const PipePair& ends) noexcept {
+  // get_unused_fd_flags twice before copy_to_user: a full table is -EMFILE before either end
+  // is installed, even with a bad array.
+  if (const result<void> room = world.fds().reserve(2); !room) return -room.error().value();
   if (p.fds() == nullptr) return -EFAULT;
   const bool cloexec = (p.flags() & O_CLOEXEC) != 0;
   const int reader = install_fd(world, ends.reader, cloexec);

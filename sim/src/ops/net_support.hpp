@@ -140,6 +140,19 @@ inline void draw_conn_reset(RingCore& ring, Socket& sock) noexcept {
   if (fault_conn_reset(ring)) sock.inject_reset();
 }
 
+// The fault profile's buffer starvation: a receive into a provided buffer with `room` bytes
+// takes only part (1..n-1) of the n = min(room, ready) bytes it would take, as when the bytes
+// arrive in several segments, so buffers run out sooner. Draws nothing while the kind is off
+// (FaultProfile::none()), nor when fewer than two bytes would move.
+inline std::uint64_t fault_starved_len(RingCore& ring, std::uint64_t room,
+                                       std::uint64_t ready) noexcept {
+  World& w = ring.world();
+  const std::uint32_t ppm = w.faults().buffer_starvation_ppm;
+  const std::uint64_t would = room < ready ? room : ready;
+  if (ppm == 0 || would < 2 || !w.decisions().chance(ppm)) return room;
+  return w.decisions().between(1, would - 1);
+}
+
 // IORING_CQE_F_SOCK_NONEMPTY after a receive that returned `last` (io_recv_finish: msg_inq > 0).
 // Only TCP reports msg_inq (tcp_inq_hint: queued bytes, or 1 once the FIN arrived); an error
 // leaves it unset.

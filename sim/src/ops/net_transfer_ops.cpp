@@ -60,6 +60,18 @@ using Builder = op::net_detail::SendRecv<Op>;
 template <abi::Opcode Op>
 int prep_xfer(Request& req) noexcept {
   constexpr op::net_detail::SendRecvKind kind = op::net_detail::send_recv_kind(Op);
+  if constexpr (kind.zc) {
+    // io_send_zc_prep, in its order: reserved fields, then "we don't support
+    // IOSQE_CQE_SKIP_SUCCESS just yet", then the notification is allocated; every later
+    // failure gets F_MORE and the notification (the engine posts both).
+    if (req.sqe.pad2 != 0 || req.sqe.addr3 != 0) return -EINVAL;
+    if (req.has_flag(abi::sqe_flag::cqe_skip_success)) return -EINVAL;
+    req.notif_armed = true;
+    // io_notif_tw_complete: loopback copies (or nothing was sent): report says "copied".
+    req.notif_res = (req.sqe.ioprio & rs::send_zc_report_usage)
+                        ? static_cast<std::int32_t>(abi::notif_usage_zc_copied)
+                        : 0;
+  }
   const ringkit::result<Builder<Op>> b = Builder<Op>::decode(req.sqe, op::DecodeMode::kernel);
   if (!b) return -b.error().value();
   XferState st;
@@ -71,11 +83,7 @@ int prep_xfer(Request& req) noexcept {
   st.zc = kind.zc;
   // Bundles (6.10) are not simulated: fail loudly rather than answer differently.
   if (st.ioprio & rs::recvsend_bundle) return -EOPNOTSUPP;
-  if constexpr (kind.zc) {
-    // io_send_zc_prep: "we don't support IOSQE_CQE_SKIP_SUCCESS just yet".
-    if (req.has_flag(abi::sqe_flag::cqe_skip_success)) return -EINVAL;
-    st.buf_index = b->fixed_buffer().value;
-  }
+  if constexpr (kind.zc) st.buf_index = b->fixed_buffer().value;
   if constexpr (kind.selects) {
     st.select = b->selects_buffer();
     if (st.select) st.buf_index = b->buffer_group().id;
@@ -151,17 +159,10 @@ std::int32_t with_progress(std::int64_t ret, std::int64_t done) noexcept {
 
 // ---- sends ----
 
-// The end of a send: a zero-copy send's result carries F_MORE and its notification follows.
+// The end of a send. A zero-copy send's F_MORE and notification come from the engine
+// (Request::notif_armed).
 void finish_send(Request& req, std::int32_t res, std::uint32_t cflags) noexcept {
-  RingCore& ring = *req.ring;
-  const XferState& st = req.data<XferState>();
-  if (!st.zc) return ring.complete(req, res, cflags);
-  const std::uint64_t user_data = req.user_data;
-  const bool report = (st.ioprio & rs::send_zc_report_usage) != 0;
-  ring.complete(req, res, cflags | abi::cqe_flag::more);
-  // io_notif_tw_complete: loopback copies (or nothing was sent): report says "copied".
-  ring.post_aux(user_data, report ? static_cast<std::int32_t>(abi::notif_usage_zc_copied) : 0,
-                abi::cqe_flag::notif);
+  req.ring->complete(req, res, cflags);
 }
 
 void issue_send(Request& req) noexcept {
@@ -200,8 +201,14 @@ void issue_send(Request& req) noexcept {
   const bool waitall = (st.msg_flags & MSG_WAITALL) != 0;
   const bool nowait = (st.msg_flags & MSG_DONTWAIT) != 0;
   const std::uint64_t total = net::iov_bytes(iov);
-  // io_sendmsg_prep / io_send_zc_prep add MSG_NOSIGNAL: no SIGPIPE, -EPIPE instead.
-  const int flags = static_cast<int>(st.msg_flags | MSG_NOSIGNAL) & ~MSG_DONTWAIT;
+  // io_sendmsg_prep / io_send_zc_prep add MSG_NOSIGNAL: no SIGPIPE, -EPIPE instead. On a
+  // stream MSG_ZEROCOPY tells the socket this is a zero-copy send (those never stay corked);
+  // the user's own MSG_ZEROCOPY without SO_ZEROCOPY copies (tcp_sendmsg_locked), so it is
+  // dropped.
+  int flags = static_cast<int>(st.msg_flags | MSG_NOSIGNAL) & ~MSG_DONTWAIT;
+  if (net::is_stream(*sock)) {
+    flags = (flags & ~MSG_ZEROCOPY) | (st.zc ? MSG_ZEROCOPY : 0);
+  }
   std::array<iovec, net::max_iov> part;
   std::int64_t ret = 0;
   for (;;) {
@@ -235,20 +242,6 @@ void issue_send(Request& req) noexcept {
   // io_send_finish: a selected buffer is put whatever the result.
   const std::uint32_t cflags = sel ? ring.provided_buffers.commit(*sel, res > 0 ? res : 0) : 0u;
   finish_send(req, res, cflags);
-}
-
-// A zero-copy send cancelled while it waits still gets F_MORE (io_sendrecv_fail) and its
-// notification (io_send_zc_cleanup). The engine posts the result after this hook returns, so
-// the notification comes first here (the kernel posts it after, from task work).
-bool cancel_send_zc(Request& req) noexcept {
-  const XferState& st = req.data<XferState>();
-  const bool report = (st.ioprio & rs::send_zc_report_usage) != 0;
-  req.ring->post_aux(req.user_data,
-                     report ? static_cast<std::int32_t>(abi::notif_usage_zc_copied) : 0,
-                     abi::cqe_flag::notif);
-  req.res = -ECANCELED;
-  req.cflags = abi::cqe_flag::more;
-  return true;
 }
 
 // ---- receives ----
@@ -299,8 +292,11 @@ void issue_recv_once(Request& req, Socket& sock) noexcept {
   std::int64_t ret = 0;
   for (;;) {
     const std::uint64_t remaining = total - static_cast<std::uint64_t>(req.done_bytes);
-    const std::uint64_t limit =
+    std::uint64_t limit =
         net::is_stream(sock) && !waitall ? fault_short_len(ring, remaining) : remaining;
+    if (sel && net::is_stream(sock)) {
+      limit = net::fault_starved_len(ring, limit, sock.queued_bytes());
+    }
     m = msghdr{};
     m.msg_iov = part.data();
     m.msg_iovlen = net::slice_iov(iov, static_cast<std::uint64_t>(req.done_bytes), limit, part);
@@ -343,7 +339,9 @@ void issue_recv_multishot(Request& req, Socket& sock) noexcept {
     if (sel->len < hdr) return ring.complete(req, -EFAULT);
     const auto payload_room = static_cast<std::uint64_t>(sel->len - hdr);
     const std::uint64_t limit =
-        net::is_stream(sock) ? fault_short_len(ring, payload_room) : payload_room;
+        net::is_stream(sock)
+            ? net::fault_starved_len(ring, fault_short_len(ring, payload_room), sock.queued_bytes())
+            : payload_room;
     iovec payload{reinterpret_cast<std::byte*>(sel->addr) + hdr, static_cast<std::size_t>(limit)};
     sockaddr_storage name{};
     msghdr m{};
@@ -414,10 +412,12 @@ void issue_recv(Request& req) noexcept {
 const OpHandler op_handler_send{true, &prep_xfer<abi::Opcode::send>, &issue_send, nullptr, true};
 const OpHandler op_handler_sendmsg{true, &prep_xfer<abi::Opcode::sendmsg>, &issue_send, nullptr,
                                    false};
-const OpHandler op_handler_send_zc{true, &prep_xfer<abi::Opcode::send_zc>, &issue_send,
-                                   &cancel_send_zc, false};
+// A zero-copy send cancelled while it waits gets F_MORE (io_sendrecv_fail) and its
+// notification (io_send_zc_cleanup) from the engine, like any other ending.
+const OpHandler op_handler_send_zc{true, &prep_xfer<abi::Opcode::send_zc>, &issue_send, nullptr,
+                                   false};
 const OpHandler op_handler_sendmsg_zc{true, &prep_xfer<abi::Opcode::sendmsg_zc>, &issue_send,
-                                      &cancel_send_zc, false};
+                                      nullptr, false};
 const OpHandler op_handler_recv{true, &prep_xfer<abi::Opcode::recv>, &issue_recv, nullptr, true};
 const OpHandler op_handler_recvmsg{true, &prep_xfer<abi::Opcode::recvmsg>, &issue_recv, nullptr,
                                    true};

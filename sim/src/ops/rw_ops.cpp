@@ -23,6 +23,8 @@
 // - READ_MULTISHOT needs a pollable file (-EBADFD), reads whenever the file is ready, one buffer
 //   per F_MORE CQE; EOF (0), an error or -ENOBUFS end it without a buffer; with RWF_NOWAIT it
 //   ends with -EAGAIN once nothing is left to read.
+// - Fault buffer_starvation_ppm: a pipe read into a provided buffer takes part of what is
+//   queued (the writes came in pieces), so buffers run out sooner.
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -31,6 +33,7 @@
 #include <limits>
 #include <span>
 
+#include "ops/net_support.hpp"
 #include "ops/op_support.hpp"
 #include "ops/rw_support.hpp"
 #include "ringkit/op/rw_io.hpp"
@@ -200,13 +203,22 @@ int draw_faults(RingCore& ring, File& file, const RwState& st, std::uint64_t& le
   return 0;
 }
 
+// Buffer starvation on a pipe read into a provided buffer: the bytes came in several writes, so
+// the read takes part of them (not in packet mode, where a short read drops a packet's rest).
+std::uint64_t starve_pipe_read(RingCore& ring, File& file, std::uint64_t len) noexcept {
+  if (file.kind() != FileKind::pipe_reader) return len;
+  const PipeBuffer& buffer = static_cast<PipeEnd&>(file).buffer();
+  if (buffer.packet_mode()) return len;
+  return net::fault_starved_len(ring, len, buffer.size());
+}
+
 // One read or write of `iov` (at most `len` bytes of it) on the request's file.
 std::int64_t transfer(File& file, const RwState& st, std::span<const iovec> iov,
                       std::uint64_t len) noexcept {
   thread_local iovec cut[uio_maxiov];
   const std::span<const iovec> use = limit_iovecs(iov, len, cut);
-  const std::uint32_t flags = st.rw_flags & ~rwf_nosignal;  // no signals are modelled
-  return has(st, rw_writes) ? file.write(use, st.off, flags) : file.read(use, st.off, flags);
+  return has(st, rw_writes) ? file.write(use, st.off, st.rw_flags)
+                            : file.read(use, st.off, st.rw_flags);
 }
 
 void issue_transfer(Request& req) noexcept {
@@ -249,16 +261,14 @@ void issue_transfer(Request& req) noexcept {
   if (bad == 0 && has_null_buffer(iov)) bad = null_buffer_result(file, writes, st.off);
   std::uint64_t len = expected;
   if (bad == 0) bad = draw_faults(ring, file, st, len);
+  if (bad == 0 && has(st, rw_select)) len = starve_pipe_read(ring, file, len);
   if (bad != 0) {
     // A read of nothing at the end of a file copies nothing: 0, not -EFAULT.
     const std::int64_t res = bad == eof_instead ? 0 : bad;
     finish(req, res, expected, put_buffer(ring, selected, res));
     return;
   }
-  // pipe_read and sock_read_iter answer a read of nothing with 0 before looking for data.
-  const bool stream_read =
-      !writes && (file.kind() == FileKind::pipe_reader || file.kind() == FileKind::socket);
-  const std::int64_t n = stream_read && len == 0 ? 0 : transfer(file, st, iov, len);
+  const std::int64_t n = transfer(file, st, iov, len);
   if (n == -EAGAIN && (st.rw_flags & rwf_nowait) == 0) {
     // Not committing recycles a selected buffer (the kernel's io_kbuf_recycle before polling).
     ring.park(req, file, writes ? poll_event::out : poll_event::in);
@@ -297,6 +307,7 @@ void issue_read_multishot(Request& req) noexcept {
     if (bad == 0 && sel->addr == 0 && sel->len != 0) bad = -EFAULT;
     std::uint64_t len = sel->len;
     if (bad == 0 && short_fault_allowed(file, false, len)) len = fault_short_len(ring, len);
+    if (bad == 0) len = starve_pipe_read(ring, file, len);
     if (bad != 0) {
       ring.complete(req, bad);  // the buffer is recycled: no F_BUFFER
       return;

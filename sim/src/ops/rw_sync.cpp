@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <limits>
 
 #include "ops/op_support.hpp"
 #include "ringkit/sim/world/file_system.hpp"
@@ -43,13 +44,20 @@ void issue_fsync(Request& req) noexcept {
   const op::Fsync f = req.data<op::Fsync>();
   if (!take_file(req, f.file())) return;
   File& file = *req.file;
-  // io_fsync: vfs_fsync_range(off, off + len or LLONG_MAX). The file system syncs the whole
-  // file; a range sync is only ever asked to do less, so this is stronger than the kernel.
   if (is_regular(file) && !is_path_only(file) && fault_io_error(*req.ring)) {
     req.ring->complete(req, -EIO);
     return;
   }
-  req.ring->complete(req, errno_of(req.ring->world().fs().fsync(file, f.is_datasync())));
+  // io_fsync: end = off + len (a loff_t), vfs_fsync_range(off, end > 0 ? end : LLONG_MAX).
+  // vfs_fsync_range's end is inclusive, so len 0 at a non-zero offset syncs the page of `off`
+  // only; off 0 len 0 (or a sum past LLONG_MAX, negative as loff_t) is the whole file.
+  constexpr std::int64_t llong_max = std::numeric_limits<std::int64_t>::max();
+  const auto off = static_cast<std::int64_t>(f.offset());  // >= 0: prep refused the rest
+  const std::int64_t end = off > llong_max - static_cast<std::int64_t>(f.length())
+                               ? llong_max
+                               : off + static_cast<std::int64_t>(f.length());
+  req.ring->complete(req, errno_of(req.ring->world().fs().fsync(file, f.is_datasync(), off,
+                                                                end > 0 ? end : llong_max)));
 }
 
 // ---- SYNC_FILE_RANGE ----

@@ -16,6 +16,26 @@ result<int> FdTable::install(FileRef file, bool cloexec) noexcept {
   return fd;
 }
 
+bool FdTable::has_room(std::uint32_t n) const noexcept {
+  if (n == 0) return true;
+  // The n-th free index: free slots inside the vector first, then the ones past its end.
+  std::uint32_t found = 0;
+  std::size_t index = 0;
+  for (; index < entries_.size(); ++index) {
+    if (!entries_[index].file && ++found == n) break;
+  }
+  if (found < n) index = entries_.size() + (n - found) - 1;
+  return first_fd + static_cast<std::int64_t>(index) < limit_;
+}
+
+result<void> FdTable::reserve(std::uint32_t n) noexcept {
+  if (!has_room(n)) return Error{EMFILE};
+  std::uint32_t free_inside = 0;
+  for (const Entry& e : entries_) free_inside += e.file ? 0u : 1u;
+  if (free_inside < n) entries_.reserve(entries_.size() + (n - free_inside));
+  return {};
+}
+
 File* FdTable::get(int fd) const noexcept {
   if (fd < first_fd) return nullptr;
   const auto index = static_cast<std::size_t>(fd - first_fd);

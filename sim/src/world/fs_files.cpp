@@ -20,11 +20,14 @@ constexpr std::uint32_t rwf_append = 0x10;
 constexpr std::uint32_t rwf_noappend = 0x20;
 constexpr std::uint32_t rwf_atomic = 0x40;
 constexpr std::uint32_t rwf_dontcache = 0x80;
+// RWF_NOSIGNAL (6.17): only decides whether a broken pipe or socket raises SIGPIPE; regular
+// files take it like any known bit (pread/pwrite with it succeed on 6.18.44).
+constexpr std::uint32_t rwf_nosignal = 0x100;
 constexpr std::uint32_t rwf_supported = rwf_hipri | rwf_dsync | rwf_sync | rwf_nowait | rwf_append |
-                                        rwf_noappend | rwf_atomic | rwf_dontcache;
+                                        rwf_noappend | rwf_atomic | rwf_dontcache | rwf_nosignal;
 
-// kiocb_set_rw_flags: unknown bits, and RWF_ATOMIC on a file without atomic-write support (this
-// file system has none), are EOPNOTSUPP.
+// kiocb_set_rw_flags: unknown bits (outside RWF_SUPPORTED), and RWF_ATOMIC on a file without
+// atomic-write support (this file system has none), are EOPNOTSUPP.
 bool rw_flags_ok(std::uint32_t rw_flags) noexcept {
   return (rw_flags & ~rwf_supported) == 0 && (rw_flags & rwf_atomic) == 0;
 }

@@ -24,9 +24,23 @@ bool is_path_only(const File& f) noexcept { return (f.status_flags() & O_PATH) !
 // FALLOC_FL_WRITE_ZEROES (Linux 6.17) is newer than the installed headers.
 constexpr int falloc_fl_write_zeroes = 0x80;
 
+// Writeback moves whole pages (__filemap_fdatawrite_range takes the pages from start >>
+// PAGE_SHIFT to end >> PAGE_SHIFT): the durable range of an inclusive byte range [start, end].
+constexpr std::uint64_t page_size = 4096;
+struct PageRange {
+  std::uint64_t first;
+  std::uint64_t last;  // exclusive; `everything` for "to the end"
+};
+PageRange pages_of(std::int64_t start, std::int64_t end_inclusive) noexcept {
+  const auto first = static_cast<std::uint64_t>(start) / page_size * page_size;
+  if (end_inclusive == std::numeric_limits<std::int64_t>::max()) return {first, everything};
+  return {first, (static_cast<std::uint64_t>(end_inclusive) / page_size + 1) * page_size};
+}
+
 }  // namespace
 
-result<void> FileSystem::fsync(File& file, bool datasync) noexcept {
+result<void> FileSystem::fsync(File& file, bool datasync, std::int64_t start,
+                               std::int64_t end) noexcept {
   if (is_path_only(file)) return Error{EBADF};  // fdget refuses O_PATH descriptions
   FsOpenFile* open = fs_detail::fs_file(file, *sb_);
   if (open == nullptr) return Error{EINVAL};  // pipes, sockets, eventfd: no ->fsync
@@ -34,8 +48,14 @@ result<void> FileSystem::fsync(File& file, bool datasync) noexcept {
   fs_detail::Inode& node = open->inode();
   if (node.is_dir()) {
     node.durable_entries = node.entries;
+  } else if (start >= 0 && end >= start) {
+    // vfs_fsync_range -> generic_file_fsync/ext4_sync_file: file_write_and_wait_range writes
+    // the pages of [start, end]; the inode (its size) follows whatever the range, for
+    // fdatasync too when the size changed (I_DIRTY_DATASYNC), i.e. whenever it differs.
+    const PageRange r = pages_of(start, end);
+    node.make_durable(r.first, r.last, true);
   } else {
-    node.make_durable(0, everything, true);
+    node.make_durable(0, 0, true);  // an empty range still writes the inode
   }
   if (!datasync) node.durable_xattrs = node.xattrs;
   return {};
@@ -57,10 +77,11 @@ result<void> FileSystem::sync_file_range(File& file, std::int64_t offset, std::i
   // Only a range written out and waited for is on the disk; the size is metadata and is not.
   const std::uint32_t durable_flags = SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
   if (node.is_regular() && (flags & durable_flags) == durable_flags) {
-    const auto first = static_cast<std::uint64_t>(offset);
-    const std::uint64_t last =
-        nbytes == 0 ? everything : first + static_cast<std::uint64_t>(nbytes);
-    node.make_durable(first, last, false);
+    // ksys_sync_file_range: nbytes 0 is to the end, else endbyte = offset + nbytes - 1; the
+    // writeback then moves whole pages.
+    const PageRange r = pages_of(
+        offset, nbytes == 0 ? std::numeric_limits<std::int64_t>::max() : offset + nbytes - 1);
+    node.make_durable(r.first, r.last, false);
   }
   return {};
 }

@@ -57,8 +57,8 @@ std::int64_t PipeEnd::read(std::span<const iovec> iov, std::int64_t, std::uint32
   if (!reader_) return -EBADF;
   PipeBuffer& b = *buffer_;
   const std::size_t want = iov_length(iov);
+  if (want == 0) return 0;  // pipe_read: "Null read succeeds", before looking for data
   if (b.bytes_.empty()) return b.has_writer() ? -EAGAIN : 0;
-  if (want == 0) return 0;
   std::size_t got = 0;
   if (b.packet_mode_) {
     // One packet per read; a short read discards the packet's rest (pipe(7), O_DIRECT).

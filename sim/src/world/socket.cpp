@@ -147,7 +147,10 @@ std::int64_t Socket::shutdown(int how) noexcept {
     if (!connected) rc = -ENOTCONN;
     const bool newly_send = (bits & 2) != 0 && (shutdown_ & 2) == 0;
     shutdown_ |= bits;
-    if (is_stream() && newly_send && peer_ != nullptr) peer_->receive_fin(false);
+    if (is_stream() && newly_send && peer_ != nullptr) {
+      push_corked();  // tcp_shutdown -> tcp_send_fin pushes what MSG_MORE held
+      if (peer_ != nullptr) peer_->receive_fin(false);
+    }
   }
   wake();
   return rc;
@@ -239,6 +242,7 @@ std::int64_t Socket::recvmsg(msghdr* msg, int flags) noexcept {
 }
 
 std::int64_t Socket::read(std::span<const iovec> iov, std::int64_t, std::uint32_t) noexcept {
+  if (iov_length(iov) == 0) return 0;  // sock_read_iter: nothing asked, nothing to wait for
   InetAddress from;
   bool has_from = false;
   bool truncated = false;
@@ -298,6 +302,7 @@ std::int64_t Socket::setsockopt(int level, int name, const void* value, socklen_
     int v = 0;
     std::memcpy(&v, value, sizeof v);
     nodelay_ = v != 0;
+    if (nodelay_) push_corked();  // __tcp_sock_set_nodelay: tcp_push_pending_frames
     return 0;
   }
   return -ENOPROTOOPT;  // ip_setsockopt: another level on UDP is ENOPROTOOPT

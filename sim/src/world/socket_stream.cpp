@@ -2,10 +2,30 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <new>
 
+#include "engine/scheduler.hpp"
 #include "ringkit/sim/world/socket.hpp"
 
 namespace ringkit::sim {
+
+namespace detail {
+
+// The zero-window probe timer of a corking sender (tcp_check_probe_timer / tcp_probe_timer).
+struct CorkTimer {
+  Event event;
+  Socket* socket = nullptr;
+
+  static void fire(Event& e) noexcept {
+    Socket& s = *static_cast<CorkTimer*>(e.owner)->socket;
+    const FileRef keep(&s);
+    s.push_corked();
+  }
+};
+
+void CorkTimerDelete::operator()(CorkTimer* timer) const noexcept { delete timer; }
+
+}  // namespace detail
 
 namespace {
 constexpr int somaxconn = 4096;  // net.core.somaxconn
@@ -131,7 +151,9 @@ std::int64_t Socket::disconnect() noexcept {
     peer->peer_ = nullptr;
     peer->receive_reset();  // tcp_need_reset: an established connection is reset
   }
+  cancel_cork_timer();
   rx_.clear();
+  rx_held_ = 0;
   state_ = State::closed;
   was_connected_ = false;
   has_remote_ = false;
@@ -166,16 +188,71 @@ std::int64_t Socket::stream_send(std::span<const iovec> iov, int flags) noexcept
   const std::size_t took = peer_->rx_.push_iov(iov, 0, total);
   if (took == 0) return -EAGAIN;
   const FileRef keep(peer_);
-  peer_->wake();
+  // tcp_push: MSG_MORE corks the tail segment; a zero-copy send (MSG_ZEROCOPY marks it here)
+  // never stays corked on 6.18.
+  const bool cork = (flags & MSG_MORE) != 0 && (flags & MSG_ZEROCOPY) == 0;
+  if (cork) {
+    peer_->rx_held_ += took;
+    // A full segment goes out at once (tcp_push_one) and its ACK pushes the rest.
+    if (peer_->rx_held_ < tcp_loopback_mss) {
+      arm_cork_timer();
+      return static_cast<std::int64_t>(took);
+    }
+  }
+  push_corked();
   return static_cast<std::int64_t>(took);
+}
+
+void Socket::push_corked() noexcept {
+  // What this end sent becomes readable; the segment carries an ACK, so the peer pushes what
+  // it corked in turn (tcp_ack -> tcp_data_snd_check).
+  cancel_cork_timer();
+  Socket* peer = peer_;
+  if (peer == nullptr) return;
+  const FileRef keep(peer);
+  peer->rx_held_ = 0;
+  peer->segment_arrived();
+  peer->wake();
+}
+
+void Socket::segment_arrived() noexcept {
+  cancel_cork_timer();
+  if (peer_ == nullptr || peer_->rx_held_ == 0) return;
+  peer_->rx_held_ = 0;
+  const FileRef keep(peer_);
+  peer_->wake();
+}
+
+void Socket::drop_held() noexcept {
+  rx_.drop_back(rx_held_);
+  rx_held_ = 0;
+}
+
+void Socket::arm_cork_timer() noexcept {
+  // Armed once: later corked sends do not move it (icsk_pending is already set).
+  detail::Scheduler* timers = net_->timers;
+  if (timers == nullptr) return;
+  if (!cork_timer_) {
+    cork_timer_.reset(new (std::nothrow) detail::CorkTimer());
+    if (!cork_timer_) return;  // no memory: the bytes wait for a push
+    cork_timer_->socket = this;
+    cork_timer_->event.owner = cork_timer_.get();
+    cork_timer_->event.fire = &detail::CorkTimer::fire;
+  }
+  if (cork_timer_->event.scheduled()) return;
+  timers->after(cork_timer_->event, tcp_cork_timer_ns);
+}
+
+void Socket::cancel_cork_timer() noexcept {
+  if (cork_timer_) cork_timer_->event.cancel();
 }
 
 std::int64_t Socket::stream_recv(std::span<const iovec> iov, int flags) noexcept {
   if ((flags & MSG_OOB) != 0) return -EINVAL;  // tcp_recv_urg without urgent data
   if (state_ == State::listening) return -ENOTCONN;
   const std::size_t want = iov_length(iov);
-  if (!rx_.empty()) {
-    const std::size_t n = std::min(want, rx_.size());
+  if (queued_bytes() != 0) {
+    const std::size_t n = std::min(want, queued_bytes());
     if ((flags & MSG_TRUNC) == 0) rx_.peek_iov(iov, 0, 0, n);
     if ((flags & MSG_PEEK) == 0 && n != 0) {
       rx_.consume(n);
@@ -216,7 +293,7 @@ std::uint32_t Socket::stream_poll() const noexcept {
     if ((shutdown_ & rcv_shutdown) != 0 || fin_received_) {
       events |= poll_event::in | poll_event::rdnorm | poll_event::rdhup;
     }
-    if (!rx_.empty()) events |= poll_event::in | poll_event::rdnorm;
+    if (queued_bytes() != 0) events |= poll_event::in | poll_event::rdnorm;
     const bool writable =
         (shutdown_ & send_shutdown) != 0 || peer_ == nullptr || peer_->rx_.free_space() > 0;
     if (writable) events |= poll_event::out | poll_event::wrnorm;
@@ -262,6 +339,7 @@ void Socket::receive_fin(bool peer_gone) noexcept {
   // tcp_fin: RCV_SHUTDOWN and SOCK_DONE; the state goes to CLOSE_WAIT.
   fin_received_ = true;
   shutdown_ |= rcv_shutdown;
+  segment_arrived();  // the FIN carries an ACK: what this end corked goes out
   if (peer_gone) {
     peer_ = nullptr;
     peer_closed_ = true;
@@ -273,6 +351,8 @@ void Socket::receive_reset() noexcept {
   // tcp_reset: CLOSE_WAIT records EPIPE, other states ECONNRESET; then tcp_done: CLOSE and
   // both directions shut. Queued received data stays readable.
   if (state_ != State::established) return;
+  cancel_cork_timer();
+  drop_held();  // the peer's corked bytes die with its write queue
   pending_error_ = fin_received_ && (shutdown_ & send_shutdown) == 0 ? EPIPE : ECONNRESET;
   state_ = State::closed;
   shutdown_ = rcv_shutdown | send_shutdown;
@@ -302,13 +382,17 @@ void Socket::release_stream() noexcept {
   wake_connectors();
   for (Socket* s : connectors_) s->connecting_to_ = nullptr;
   connectors_.clear();
+  cancel_cork_timer();
   if (peer_ != nullptr) {
     Socket* peer = peer_;
     peer_ = nullptr;
     peer->peer_ = nullptr;
-    if (!rx_.empty() || pending_child_) {
+    if (queued_bytes() != 0 || pending_child_) {
       peer->receive_reset();
     } else {
+      // tcp_send_fin pushes the corked bytes before the FIN. (Not push_corked: this end is
+      // being destroyed and must not be referenced again.)
+      peer->rx_held_ = 0;
       peer->receive_fin(true);
     }
   }

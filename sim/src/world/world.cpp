@@ -13,13 +13,18 @@ World::World(const WorldOptions& options)
       decisions_(owned_decisions_.get()),
       faults_(options.faults),
       kernel_(options.kernel),
-      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
+      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {
+  // The network's timers (a corked stream's push after 200 ms) run on the world's clock.
+  if (scheduler_) net_.attach_timers(*scheduler_);
+}
 
 World::World(DecisionSource& decisions, const WorldOptions& options)
     : decisions_(&decisions),
       faults_(options.faults),
       kernel_(options.kernel),
-      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {}
+      scheduler_(new (std::nothrow) detail::Scheduler(clock_)) {
+  if (scheduler_) net_.attach_timers(*scheduler_);
+}
 
 World::~World() = default;
 

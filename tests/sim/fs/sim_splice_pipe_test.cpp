@@ -327,6 +327,22 @@ TEST_P(SimPipeOp, CreatesTwoConnectedDescriptors) {
   EXPECT_EQ(read_fd(fds[0]), "piped");
 }
 
+// io_pipe_fd takes both numbers (get_unused_fd_flags twice) before installing either end, and
+// before copying the array out: one free number is -EMFILE, with nothing installed, even when
+// the array is bad.
+TEST_P(SimPipeOp, OneFreeDescriptorIsEmfileWithNothingInstalled) {
+  const std::uint32_t open_before = world.fds().open_count();
+  world.fds().set_limit(FdTable::first_fd + static_cast<int>(open_before) + 1);
+  std::int32_t fds[2] = {-1, -1};
+  EXPECT_EQ(run_res(op::Pipe(fds)), -EMFILE);
+  EXPECT_EQ(run_res(op::Pipe(nullptr)), -EMFILE);
+  EXPECT_EQ(world.fds().open_count(), open_before);
+  EXPECT_EQ(fds[0], -1);
+  world.fds().set_limit(FdTable::default_limit);
+  EXPECT_EQ(run_res(op::Pipe(nullptr)), -EFAULT);
+  EXPECT_EQ(world.fds().open_count(), open_before);
+}
+
 TEST_P(SimPipeOp, FlagsApplyToBothEnds) {
   std::int32_t fds[2] = {-1, -1};
   EXPECT_EQ(run_res(op::Pipe(fds).flags(O_CLOEXEC | O_NONBLOCK)), 0);

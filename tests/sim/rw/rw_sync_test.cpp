@@ -48,22 +48,94 @@ TEST(SimRwSync, FsyncErrors) {
   EXPECT_EQ(drain(*ring), (std::vector<Cqe>{{1, -EINVAL, 0}, {2, -ECANCELED, 0}}));
 }
 
+// One letter per 4 KiB page (its first byte; '?' for a page of mixed bytes), so a failure
+// prints a few letters rather than pages of text.
+std::string page_letters(const std::string& text) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size(); at += 4096) {
+    const std::string page = text.substr(at, 4096);
+    out += page.find_first_not_of(page[0]) == std::string::npos ? page[0] : '?';
+  }
+  return out;
+}
+
 TEST(SimRwSync, SyncFileRangeWrittenAndWaitedIsDurable) {
   World world;
   auto ring = make_ring(world);
-  const int fd = open_file(world, "/r", "aaaaaaaa");
-  EXPECT_EQ(run_res(*ring, op::Write(op::Fd{fd}, "bbbbbbbb", 8, 0).build()), 8);
+  const std::string a(4096, 'a');
+  const std::string b(4096, 'b');
+  const int fd = open_file(world, "/r", a + a + a);
+  EXPECT_EQ(run_res(*ring, op::Write(op::Fd{fd}, (b + b + b).data(), 3 * 4096, 0).build()),
+            3 * 4096);
   // Only waiting, no write-out: nothing is durable.
   EXPECT_EQ(
       run_res(*ring,
               op::SyncFileRange(op::Fd{fd}, 0, 4).sync_flags(SYNC_FILE_RANGE_WAIT_BEFORE).build()),
       0);
-  EXPECT_EQ(durable_text(world, "/r"), "aaaaaaaa");
-  EXPECT_EQ(run_res(*ring, op::SyncFileRange(op::Fd{fd}, 0, 4).sync_flags(sfr_all).build()), 0);
-  EXPECT_EQ(durable_text(world, "/r"), "bbbbaaaa");
+  EXPECT_EQ(page_letters(durable_text(world, "/r")), "aaa");
+  // Writeback moves whole pages: four bytes inside page 1 make that page durable, no more.
+  EXPECT_EQ(run_res(*ring, op::SyncFileRange(op::Fd{fd}, 4096 + 10, 4).sync_flags(sfr_all).build()),
+            0);
+  EXPECT_EQ(page_letters(durable_text(world, "/r")), "aba");
+  // nbytes 0: to the end of the file.
+  EXPECT_EQ(run_res(*ring, op::SyncFileRange(op::Fd{fd}, 8192, 0).sync_flags(sfr_all).build()), 0);
+  EXPECT_EQ(page_letters(durable_text(world, "/r")), "abb");
   EXPECT_EQ(run_res(*ring, op::SyncFileRange(op::Fd{fd}, 0, 1).sync_flags(0x100).build()), -EINVAL);
   const auto pipe = open_pipe(world);
   EXPECT_EQ(run_res(*ring, op::SyncFileRange(op::Fd{pipe.read_end}, 0, 0).build()), -ESPIPE);
+}
+
+// io_fsync: vfs_fsync_range(off, off + len, or LLONG_MAX when that is 0 or wraps); the range's
+// end is inclusive and writeback moves whole pages; the size is written whatever the range.
+TEST(SimRwSync, RangedFsyncMakesOnlyItsPagesDurable) {
+  World world;
+  auto ring = make_ring(world);
+  const std::string a(4096, 'a');
+  const std::string b(4096, 'b');
+  const int fd = open_file(world, "/g", a + a + a + a);
+  EXPECT_EQ(run_res(*ring, op::Write(op::Fd{fd}, (b + b + b + b).data(), 4 * 4096, 0).build()),
+            4 * 4096);
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd}).range(4096, 10).build()), 0);
+  EXPECT_EQ(page_letters(durable_text(world, "/g")), "abaa");
+  // [4096, 8192]: the end is inclusive, so the first byte of page 2 takes that page along.
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd}).range(4096, 4096).build()), 0);
+  EXPECT_EQ(page_letters(durable_text(world, "/g")), "abba");
+  // len 0 at a non-zero offset is not "to the end": end = off, one page.
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd}).range(3 * 4096 + 5, 0).datasync().build()), 0);
+  EXPECT_EQ(page_letters(durable_text(world, "/g")), "abbb");
+  // off + len past LLONG_MAX is negative as a loff_t: the end becomes LLONG_MAX, but the start
+  // stays far past the data.
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd})
+                               .range(std::uint64_t{0x7fffffffffffffff} - 2, 100)
+                               .datasync()
+                               .build()),
+            0);
+  EXPECT_EQ(page_letters(durable_text(world, "/g")), "abbb");
+  // off 0, len 0: the whole file.
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd}).range(0, 0).build()), 0);
+  EXPECT_EQ(page_letters(durable_text(world, "/g")), "bbbb");
+}
+
+// A ranged fdatasync of a growing file: the size is durable (I_DIRTY_DATASYNC) but the bytes
+// past the range are not, so a crash leaves each of their sectors old (zeros) or new.
+TEST(SimRwSync, RangedFdatasyncKeepsTheSizeNotTheData) {
+  World world;
+  auto ring = make_ring(world);
+  const std::string a(4096, 'a');
+  const int fd = open_file(world, "/h", "");
+  EXPECT_EQ(run_res(*ring, op::Write(op::Fd{fd}, (a + a).data(), 8192, 0).build()), 8192);
+  EXPECT_EQ(run_res(*ring, op::Fsync(op::Fd{fd}).range(0, 100).datasync().build()), 0);
+  const std::string durable = durable_text(world, "/h");
+  EXPECT_EQ(durable.size(), 8192U);
+  EXPECT_EQ(page_letters(durable), std::string("a") + '\0');
+  world.crash();
+  const std::string after = file_text(world, "/h");
+  ASSERT_EQ(after.size(), 8192U);
+  EXPECT_EQ(page_letters(after.substr(0, 4096)), "a");
+  for (std::size_t sector = 8; sector < 16; ++sector) {
+    const std::string part = after.substr(sector * 512, 512);
+    EXPECT_TRUE(part == std::string(512, 'a') || part == std::string(512, '\0')) << sector;
+  }
 }
 
 TEST(SimRwSync, FallocateModes) {

@@ -57,6 +57,18 @@ TEST(SimPipe, ReadWriteEofAndEpipe) {
   EXPECT_TRUE(q.writer->poll() & poll_event::err);
 }
 
+// pipe_read: "Null read succeeds" before it looks for data, so an empty pipe with a writer
+// answers 0, not -EAGAIN.
+TEST(SimPipe, AZeroLengthReadIsZeroEvenWhenEmpty) {
+  auto p = make_pipe(0).value();
+  std::vector<char> none;
+  EXPECT_EQ(read_into(*p.reader, none), 0);
+  EXPECT_EQ(write_str(*p.writer, "x"), 1);
+  EXPECT_EQ(read_into(*p.reader, none), 0);
+  std::vector<char> one(1);
+  EXPECT_EQ(read_into(*p.reader, one), 1);  // the zero-length read took nothing
+}
+
 TEST(SimPipe, BackpressureAndAtomicity) {
   auto p = make_pipe(0).value();
   auto& w = static_cast<PipeEnd&>(*p.writer);

@@ -23,6 +23,13 @@ class FdTable {
 
   // Installs `file` at the lowest free descriptor; EMFILE when the table is full.
   result<int> install(FileRef file, bool cloexec = false) noexcept;
+  // Whether `n` more descriptors fit under the limit (the n lowest free numbers are below it).
+  [[nodiscard]] bool has_room(std::uint32_t n) const noexcept;
+  // get_unused_fd_flags for `n` descriptors at once: EMFILE unless has_room(n); on success the
+  // next `n` install() calls cannot fail (nor allocate). Ops that install two descriptors (PIPE)
+  // call it first so they fail before installing either, as the kernel reserves both numbers
+  // before it installs a file. (ENFILE, the system-wide file limit, is not modelled.)
+  result<void> reserve(std::uint32_t n) noexcept;
   // The File behind `fd`, or nullptr (the caller answers EBADF).
   [[nodiscard]] File* get(int fd) const noexcept;
   [[nodiscard]] FileRef ref(int fd) const noexcept { return FileRef(get(fd)); }

@@ -124,6 +124,13 @@ class ByteQueue {
     if (size_ == 0) head_ = 0;
     return n;
   }
+  // Drops up to `n` bytes from the back (the newest); returns the count.
+  std::size_t drop_back(std::size_t n) noexcept {
+    n = std::min(n, size_);
+    size_ -= n;
+    if (size_ == 0) head_ = 0;
+    return n;
+  }
   void clear() noexcept {
     head_ = 0;
     size_ = 0;

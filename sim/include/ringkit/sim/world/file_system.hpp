@@ -5,10 +5,12 @@
 //
 // Durability (POSIX-strict, so code under test cannot rely on ext4's journal ordering):
 // - Data: a write changes the current image and marks its bytes dirty. fsync and fdatasync make
-//   the whole file's data and its size durable (fsync also its xattrs); O_DSYNC/O_SYNC files
-//   and RWF_DSYNC/RWF_SYNC writes are durable as they complete. sync_file_range makes
-//   [off, off+len) durable only when its flags hold both SYNC_FILE_RANGE_WRITE and
-//   SYNC_FILE_RANGE_WAIT_AFTER (written and waited for); it never makes the size durable.
+//   the file's data and its size durable (fsync also its xattrs); a ranged one
+//   (vfs_fsync_range) only the 4 KiB pages holding [start, end] (writeback moves whole pages),
+//   but the size always. O_DSYNC/O_SYNC files and RWF_DSYNC/RWF_SYNC writes are durable as
+//   they complete. sync_file_range makes the pages of [off, off+len) durable only when its
+//   flags hold both SYNC_FILE_RANGE_WRITE and SYNC_FILE_RANGE_WAIT_AFTER (written and waited
+//   for); it never makes the size durable.
 //   truncate/fallocate change the size: durable with fsync/fdatasync of the file.
 // - Names: creating, unlinking, renaming or linking a name changes the directory's current
 //   entries; they become durable only when that directory is fsynced (open it, fsync it).
@@ -28,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -118,7 +121,10 @@ class FileSystem {
                      struct statx* out) noexcept;
 
   // ---- Operations on an open file (any File: non-file-system ones get the kernel's answer).
-  result<void> fsync(File& file, bool datasync) noexcept;
+  // vfs_fsync_range(file, start, end, datasync): `end` is inclusive; LLONG_MAX is the end of
+  // the file (what fsync(2) passes).
+  result<void> fsync(File& file, bool datasync, std::int64_t start = 0,
+                     std::int64_t end = std::numeric_limits<std::int64_t>::max()) noexcept;
   result<void> sync_file_range(File& file, std::int64_t offset, std::int64_t nbytes,
                                std::uint32_t flags) noexcept;
   result<void> fallocate(File& file, int mode, std::int64_t offset, std::int64_t len) noexcept;

@@ -38,6 +38,8 @@ inline constexpr std::uint32_t inet_loopback = 0x7f000001;  // 127.0.0.1
 
 namespace detail {
 
+class Scheduler;
+
 struct BindKey {
   int type;
   std::uint16_t port;
@@ -53,6 +55,7 @@ class NetState : public boost::intrusive_ref_counter<NetState, boost::thread_uns
   std::uint64_t next_seq = 0;
   std::uint16_t next_ephemeral = 32768;
   std::uint16_t unprivileged_port_start = 1024;
+  Scheduler* timers = nullptr;  // the world's event queue (TCP timers), once attached
 
   // Would `s` bound at (addr, port) conflict with a bound socket? `listening` checks the rule
   // listen(2) applies (another listener on an overlapping address).
@@ -90,6 +93,11 @@ class Network {
   void set_unprivileged_port_start(std::uint16_t port) noexcept {
     state_->unprivileged_port_start = port;
   }
+  // The world's event queue, for TCP's timers (the corked-send push). The world attaches it;
+  // until then corked bytes wait for an explicit push.
+  void attach_timers(detail::Scheduler& scheduler) noexcept { state_->timers = &scheduler; }
+  [[nodiscard]] bool has_timers() const noexcept { return state_->timers != nullptr; }
+
   // How many sockets hold a port (bound, listening, connected or accepted).
   [[nodiscard]] std::size_t bound_count() const noexcept { return state_->bound.size(); }
 

@@ -23,6 +23,19 @@
 //   so the next send gives -EPIPE.
 // - send on an unconnected stream is -EPIPE (sk_stream_wait_connect), after the own SHUT_WR
 //   -EPIPE. No SIGPIPE is raised.
+// - MSG_MORE corks a stream send (tcp_push sets TCP_NAGLE_CORK, tcp_nagle_check holds a partial
+//   segment): the bytes are taken (they count against the peer's receive room) but the peer
+//   cannot read them until a push: the next send without MSG_MORE that moves bytes (a zero-length
+//   send pushes nothing: tcp_sendmsg_locked only pushes when it copied), any zero-copy send (it
+//   never corks, measured on 6.18), corked bytes reaching one MSS (tcp_push_one sends the full
+//   segment and its ACK pushes the rest through tcp_data_snd_check), a segment or FIN arriving
+//   from the peer (tcp_data_snd_check), TCP_NODELAY set to 1 (__tcp_sock_set_nodelay),
+//   shutdown(SHUT_WR) or close (tcp_send_fin pushes before the FIN), or the zero-window probe
+//   timer (tcp_check_probe_timer: tcp_probe0_base = TCP_RTO_MIN, 200 ms after the first corked
+//   send; tcp_write_wakeup sends it). A reset drops them (tcp_write_queue_purge). The MSS is a
+//   fresh loopback connection's (32741: tcp_bound_to_half_wnd of the first 65483-byte window);
+//   Linux grows it to 65483 once the windows grow, which is not modelled. The timer needs the
+//   world's scheduler (Network::attach_timers); without one the bytes wait for a push.
 // - datagrams keep boundaries; a datagram that does not fit the receiver's queue, or has no
 //   receiver, is dropped silently (ICMP errors, so ECONNREFUSED on connected UDP, are not
 //   modelled); MSG_TRUNC returns the real length; the payload limit is 65507 (-EMSGSIZE).
@@ -39,6 +52,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -51,6 +65,18 @@ namespace ringkit::sim {
 
 inline constexpr std::size_t socket_default_stream_buffer = 65536;
 inline constexpr std::size_t udp_max_payload = 65507;  // 65535 - IP header - UDP header
+// A fresh loopback connection's MSS (TCP_MAXSEG): half of the first 65483-byte window.
+inline constexpr std::size_t tcp_loopback_mss = 32741;
+// TCP_RTO_MIN: when the zero-window probe timer pushes corked bytes (tcp_probe0_base).
+inline constexpr std::int64_t tcp_cork_timer_ns = 200'000'000;
+
+namespace detail {
+struct CorkTimer;
+// Frees a CorkTimer (socket_stream.cpp), so the type stays private to the stream code.
+struct CorkTimerDelete {
+  void operator()(CorkTimer* timer) const noexcept;
+};
+}  // namespace detail
 
 class Socket final : public File {
  public:
@@ -99,7 +125,12 @@ class Socket final : public File {
   // Inspection.
   [[nodiscard]] int type() const noexcept { return type_; }
   [[nodiscard]] State state() const noexcept { return state_; }
-  [[nodiscard]] std::size_t queued_bytes() const noexcept { return rx_.size(); }
+  // Bytes the peer can read now (corked bytes of the peer's are not among them).
+  [[nodiscard]] std::size_t queued_bytes() const noexcept { return rx_.size() - rx_held_; }
+  // Bytes this end sent with MSG_MORE that the peer cannot read yet.
+  [[nodiscard]] std::size_t corked_bytes() const noexcept {
+    return peer_ != nullptr ? peer_->rx_held_ : 0;
+  }
   [[nodiscard]] std::size_t receive_capacity() const noexcept { return rx_.capacity(); }
   [[nodiscard]] std::size_t accept_queue_size() const noexcept { return accept_queue_.size(); }
   [[nodiscard]] int pending_error() const noexcept { return pending_error_; }
@@ -138,6 +169,14 @@ class Socket final : public File {
   void receive_fin(bool peer_gone) noexcept;
   void receive_reset() noexcept;
   void release_stream() noexcept;
+  // Corking: push this end's corked bytes (the peer may read them); a segment from the peer
+  // arrived (tcp_data_snd_check pushes what this end corked); the peer's corked bytes vanish.
+  void push_corked() noexcept;
+  void segment_arrived() noexcept;
+  void drop_held() noexcept;
+  void arm_cork_timer() noexcept;
+  void cancel_cork_timer() noexcept;
+  friend struct detail::CorkTimer;
 
   // Datagram (socket_dgram.cpp).
   std::int64_t connect_dgram(const sockaddr* addr, socklen_t len) noexcept;
@@ -171,6 +210,9 @@ class Socket final : public File {
   Socket* peer_ = nullptr;
 
   ByteQueue rx_;
+  std::size_t rx_held_ = 0;  // the tail of rx_ the peer corked (MSG_MORE), not readable yet
+  std::unique_ptr<detail::CorkTimer, detail::CorkTimerDelete>
+      cork_timer_;  // made at the first corked send
   std::deque<Datagram> datagrams_;
   std::uint64_t dropped_ = 0;
   int rcvbuf_reported_;

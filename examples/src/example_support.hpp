@@ -1,0 +1,74 @@
+// What the example workloads share: a deterministic PRNG for their own choices, and blocking
+// helpers (through the ring only, so they run on both backends) for set-up and oracle reads that
+// retry what faults make transient.
+#pragma once
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ringkit/result.hpp"
+#include "ringkit/ring.hpp"
+#include "ringkit/sim/harness/environment.hpp"
+
+namespace ringkit::examples {
+
+// SplitMix64: the workloads' own choices (sizes, counts, bytes) from the environment's seed,
+// identical on both backends.
+class Prng {
+ public:
+  explicit Prng(std::uint64_t seed) noexcept : state_(seed) {}
+  std::uint64_t next() noexcept {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // In [lo, hi].
+  std::uint64_t between(std::uint64_t lo, std::uint64_t hi) noexcept {
+    return hi <= lo ? lo : lo + next() % (hi - lo + 1);
+  }
+  void fill(std::span<std::byte> out) noexcept;
+
+ private:
+  std::uint64_t state_;
+};
+
+// "EIO (Input/output error)" for res = -EIO; "5" for res >= 0.
+[[nodiscard]] std::string describe_res(std::int32_t res);
+
+// The blocking helpers: each pushes one SQE and waits for its CQE (nothing else may be in
+// flight on `ring`); transient answers are retried up to a bound, other errors come back.
+class Blocking {
+ public:
+  Blocking(Ring& ring, const sim::harness::Environment& env) noexcept : ring_(ring), env_(env) {}
+
+  // The CQE's res for `sqe` (which gets user_data `tag`); an Error only when the ring itself
+  // fails (enter errors other than the transient ones, or no CQE within the bound).
+  result<std::int32_t> run(abi::Sqe sqe);
+  // openat(AT_FDCWD, path, flags, mode): the fd, or the CQE's error.
+  result<int> open(const std::string& path, std::uint32_t flags, std::uint32_t mode = 0644);
+  result<void> close(int fd);
+  result<void> fsync(int fd);
+  // Writes all of `bytes` at `offset`, retrying short writes and the injected EIO/ENOSPC.
+  result<void> write_all(int fd, std::span<const std::byte> bytes, std::uint64_t offset);
+  // The whole file from offset 0, retrying short reads and injected EIO.
+  result<std::vector<std::byte>> read_all(int fd);
+
+ private:
+  Ring& ring_;
+  const sim::harness::Environment& env_;
+};
+
+// Whether a file op's error is one the chaos phase injects (and a retry may cure).
+[[nodiscard]] constexpr bool injected_io_error(std::int32_t res) noexcept {
+  return res == -EIO || res == -ENOSPC || res == -EINTR || res == -EAGAIN;
+}
+
+}  // namespace ringkit::examples
