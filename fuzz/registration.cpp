@@ -80,7 +80,6 @@ struct Expected {
   std::int32_t res;
   std::uint32_t flags;
   friend bool operator==(const Expected&, const Expected&) = default;
-  friend bool operator<(const Expected& a, const Expected& b) { return a.user_data < b.user_data; }
 };
 
 class Harness {

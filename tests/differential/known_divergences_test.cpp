@@ -80,14 +80,12 @@ TEST(DifferentialFixedDivergence, MultishotPollReadyWhenArmedPostsFromTaskWork) 
   expect_agreement(p);
 }
 
-// Open sim bug (engine, sim/src/engine/ring_submit.cpp, fail_chain_at_submit): a link whose head
-// fails at init (here IOSQE_IO_DRAIN refused with -EOPNOTSUPP because the same SQE has
-// IOSQE_CQE_SKIP_SUCCESS: io_init_req sets ctx->drain_disabled first) is failed as a whole at
-// submit, and its LINK_TIMEOUT member must post -ECANCELED (io_fail_links / io_disarm_next). The
-// simulator drops the LINK_TIMEOUT (head.link_timeout = nullptr) without a CQE.
+// Fixed sim bug (engine, fail_chain_at_submit): a link whose head fails at init (here
+// IOSQE_IO_DRAIN refused with -EOPNOTSUPP because the same SQE has IOSQE_CQE_SKIP_SUCCESS:
+// io_init_req sets ctx->drain_disabled first) is failed as a whole at submit, and the
+// LINK_TIMEOUT guarding the head must post -ECANCELED (io_disarm_next). The simulator dropped it.
 // Kernel: ud 1 {-EOPNOTSUPP}, ud 2 {-ECANCELED}; simulator: ud 1 {-EOPNOTSUPP}, ud 2 nothing.
-// Enable once fixed (and drop the matching exclusion in normalize_features()).
-TEST(DifferentialKnownDivergence, DISABLED_InitFailedChainPostsItsLinkTimeout) {
+TEST(DifferentialFixedDivergence, InitFailedChainPostsItsLinkTimeout) {
   Program p;
   Batch b;
   b.feed = {"a", "a"};
@@ -107,11 +105,11 @@ TEST(DifferentialKnownDivergence, DISABLED_InitFailedChainPostsItsLinkTimeout) {
   expect_agreement(p);
 }
 
-// Open sim bug, the same engine path: [NOP skip-success ->link, LINK_TIMEOUT ->link,
+// Fixed sim bug, the same engine path: [NOP skip-success ->link, LINK_TIMEOUT ->link,
 // LINK_TIMEOUT]. The second LINK_TIMEOUT fails at init (-EINVAL: a LINK_TIMEOUT may not follow
-// one), failing the link at submit. Kernel: ud 1 {-ECANCELED}, ud 2 {-ECANCELED}, none for ud 3;
-// the simulator posts no CQE for ud 2.
-TEST(DifferentialKnownDivergence, DISABLED_SkippingChainWithTwoLinkTimeouts) {
+// one), failing the link at submit. Kernel: ud 1 {-ECANCELED}, ud 2 {-ECANCELED} (disarmed),
+// none for ud 3 (the skip-success failure silences the rest); the simulator posted none for ud 2.
+TEST(DifferentialFixedDivergence, SkippingChainWithTwoLinkTimeouts) {
   Program p;
   Batch b;
   Op first = nop(Link::soft);
@@ -143,12 +141,12 @@ TEST(DifferentialKnownDivergence, DISABLED_SecondCancelOfAMultishotInOneSubmit) 
   expect_agreement(p);
 }
 
-// Open sim bug (helper A's rw ops, READ_MULTISHOT): issued inline, the kernel's io_read_mshot
+// Fixed sim bug (rw ops, READ_MULTISHOT): issued inline, the kernel's io_read_mshot
 // reads once, posts that CQE with F_MORE and returns -EAGAIN, so its next read waits for the poll
 // it arms (task work, after the submit). A cancel later in the same submit finds it armed.
 // Kernel: ud 1 {1 "a", F_BUFFER|F_MORE} {-ECANCELED}, ud 2 {0}; the simulator reads on inline
 // to end of file: ud 1 {1 "a", ...} {0}, ud 2 {-ENOENT}.
-TEST(DifferentialKnownDivergence, DISABLED_ReadMultishotPostsOnceThenWaitsForItsPoll) {
+TEST(DifferentialFixedDivergence, ReadMultishotPostsOnceThenWaitsForItsPoll) {
   Program p;
   p.buf_entries = 2;
   Batch b;

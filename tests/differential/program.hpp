@@ -259,7 +259,6 @@ inline bool drained_chain(const std::vector<Op>& ops, std::size_t head) {
 }
 
 inline void normalize_features(Program& p) {
-  bool skipped_before = false;  // a request of the ring had IOSQE_CQE_SKIP_SUCCESS
   for (Batch& b : p.batches) {
     // IOSQE_IO_DRAIN only in the last batch: after a drain the kernel keeps ctx->drain_active
     // until a request finds nothing deferred, and until then every request waits for all in
@@ -333,21 +332,8 @@ inline void normalize_features(Program& p) {
     head_of.resize(ops.size());
     for (std::size_t i = ops.size() - appended; i < ops.size(); ++i) head_of[i] = i;
     // A drain the ring refuses (a request skipped before, or this one skips: ctx->drain_disabled,
-    // -EOPNOTSUPP at init) fails its chain at submit; a LINK_TIMEOUT in such a chain must post
-    // -ECANCELED, which the simulator's engine does not do yet (known_divergences_test.cpp,
-    // DISABLED_InitFailedChainPostsItsLinkTimeout). Not generated until that is fixed.
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      bool has_link_timeout = false;
-      for (std::size_t j = head_of[i]; j < ops.size() && head_of[j] == head_of[i]; ++j) {
-        has_link_timeout = has_link_timeout || ops[j].kind == OpKind::link_timeout;
-      }
-      // A skipping member of a chain with a LINK_TIMEOUT that fails at init for another reason
-      // (a second LINK_TIMEOUT: -EINVAL) also loses the LINK_TIMEOUT's CQE in the simulator
-      // (DISABLED_SkippingChainWithTwoLinkTimeouts); not generated either.
-      if (has_link_timeout) ops[i].skip_success = false;
-      skipped_before = skipped_before || ops[i].skip_success;
-      if (has_link_timeout && skipped_before) ops[i].drain = false;
-    }
+    // -EOPNOTSUPP at init) fails its chain at submit, a LINK_TIMEOUT guarding its head included
+    // (known_divergences_test.cpp, InitFailedChainPostsItsLinkTimeout): all generated.
     bool draining = false;
     for (Op& op : ops) {
       if (holds_drain) op.drain = false;
@@ -499,12 +485,8 @@ inline Program normalize(Program p) {
       continue;
     }
     const Op& target = *all[t];
-    // Not a pipe READ_MULTISHOT: the simulator reads on inline where the kernel posts once and
-    // waits for its poll (DISABLED_ReadMultishotPostsOnceThenWaitsForItsPoll).
-    bool allowed =
-        target.kind == OpKind::nop || reads(target) || target.kind == OpKind::timeout ||
-        target.kind == OpKind::close ||
-        (is_multishot(target) && !(target.kind == OpKind::read_multishot && target.object == 0));
+    bool allowed = target.kind == OpKind::nop || reads(target) || target.kind == OpKind::timeout ||
+                   target.kind == OpKind::close || is_multishot(target);
     if (target.kind == OpKind::link_timeout) {
       // Not a guard of a long TIMEOUT (cancelling the guard would leave it waiting 1 s).
       allowed = !(t > 0 && where[t].position > 0 && all[t - 1]->kind == OpKind::timeout &&

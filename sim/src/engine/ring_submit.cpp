@@ -206,9 +206,9 @@ void RingCore::queue_chain(Request& head) noexcept {
 
 void RingCore::fail_chain_at_submit(Request& head) noexcept {
   // io_req_defer_failed on the head (hard links do not carry a failure at submit), then
-  // io_fail_links for the rest.
+  // io_fail_links for the rest. A LINK_TIMEOUT guarding the head is disarmed on the way
+  // (io_disarm_next): -ECANCELED, even when the head's skip-success silences the rest.
   head.sqe_flags &= static_cast<std::uint8_t>(~abi::sqe_flag::io_hardlink);
-  head.link_timeout = nullptr;
   const std::int32_t res = head.res;
   // complete() posts the head (a failed request ignores skip-success) and fails the members.
   complete(head, res < 0 ? res : -ECANCELED);

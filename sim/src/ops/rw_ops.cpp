@@ -282,6 +282,7 @@ void issue_transfer(Request& req) noexcept {
 void issue_read_multishot(Request& req) noexcept {
   RingCore& ring = *req.ring;
   RwState& st = req.data<RwState>();
+  const bool first_issue = !st.armed;
   if (!st.armed) {
     if (!resolve_op_file(req, st.fd, has(st, rw_fixed_file))) {
       ring.complete(req, -EBADF);
@@ -335,8 +336,20 @@ void issue_read_multishot(Request& req) noexcept {
       ring.complete(req, -EAGAIN);
       return;
     }
+    const bool ready = (file.poll() & (poll_event::in | poll_event::always)) != 0;
+    if (first_issue) {
+      // Not issued from the poll handler (no IO_URING_F_MULTISHOT), io_read_mshot reads once
+      // and returns IOU_RETRY, which arms the poll: a ready file runs the next read from task
+      // work, after the submission; until then the armed poll can be cancelled.
+      if (ready) {
+        ring.schedule_at(req, ring.world().clock().now_ns());
+      } else {
+        ring.park(req, file, poll_event::in);
+      }
+      return;
+    }
     // io_poll_multishot_retry: read again only while the file is ready.
-    if ((file.poll() & (poll_event::in | poll_event::always)) == 0) {
+    if (!ready) {
       ring.park(req, file, poll_event::in);
       return;
     }
