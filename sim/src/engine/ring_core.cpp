@@ -206,15 +206,8 @@ inline void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res, std::
 
 void RingCore::post_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
                         std::uint64_t extra1, std::uint64_t extra2, std::uint8_t opcode) noexcept {
-  TraceEvent e;
-  e.kind = TraceEvent::Kind::cqe;
-  e.opcode = opcode;
-  e.ring = id_;
-  e.flags = cflags;
-  e.res = res;
-  e.time_ns = world_.clock().now_ns();
-  e.user_data = user_data;
-  world_.trace().record(e);
+  world_.trace().record(TraceEvent::Kind::cqe, opcode, id_, cflags, res, world_.clock().now_ns(),
+                        user_data);
   ++cq_events_;
   // Once a backlog exists, new CQEs queue behind it so that userspace sees them in order
   // (io_cqe_cache_refill refuses the ring while IO_CHECK_CQ_OVERFLOW is set).

@@ -31,7 +31,6 @@ std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
   while (submitted < n) {
     const std::uint32_t index = sq_array_ != nullptr ? sq_array_[head & mask] : (head & mask);
     ++head;
-    std::atomic_ref<std::uint32_t>(*sq_head_).store(head, std::memory_order_release);
     if (index >= params_.sq_entries) {
       // io_get_sqe: an invalid index is dropped, counted, and ends this submission.
       ++*sq_dropped_;
@@ -40,6 +39,8 @@ std::uint32_t RingCore::submit(std::uint32_t to_submit) noexcept {
     ++submitted;
     if (!submit_one(&sqes_[std::size_t{index} << shift])) break;
   }
+  // io_commit_sqring: the new head is published once, after the loop.
+  std::atomic_ref<std::uint32_t>(*sq_head_).store(head, std::memory_order_release);
   // io_submit_state_end: a link still open at the end of the batch goes as it is.
   if (link_head_ != nullptr) {
     Request* h = link_head_;
@@ -103,16 +104,8 @@ bool RingCore::submit_one(const abi::Sqe* slot) noexcept {
   req->seq = submitted_++;
   req->state = RequestState::linked;
   inflight_.push_back(*req);
-  {
-    TraceEvent e;
-    e.kind = TraceEvent::Kind::sqe;
-    e.opcode = req->sqe.opcode;
-    e.ring = id_;
-    e.flags = req->sqe_flags;
-    e.time_ns = world_.clock().now_ns();
-    e.user_data = req->user_data;
-    world_.trace().record(e);
-  }
+  world_.trace().record(TraceEvent::Kind::sqe, req->sqe.opcode, id_, req->sqe_flags, 0,
+                        world_.clock().now_ns(), req->user_data);
   const int err = init_request(*req);
   if (err != 0) {
     // io_submit_fail_init: fail this member, fail the link head with -ECANCELED, and keep

@@ -28,19 +28,24 @@ class Trace {
   // Inline: callers build the event in registers; an out-of-line call made the CPU reload it
   // from the stack as one wide word, stalling on store forwarding.
   void record(const TraceEvent& e) noexcept {
-    // Four words, each multiplied by its own odd constant (independent multiplies run in
-    // parallel), combined, then folded into the running hash with one multiply-xorshift.
-    const std::uint64_t head = static_cast<std::uint64_t>(e.kind) | (std::uint64_t{e.opcode} << 8) |
-                               (std::uint64_t{e.ring} << 16) | (std::uint64_t{e.flags} << 32);
-    const std::uint64_t x =
-        (head * 0x9e3779b97f4a7c15ULL) ^
-        rotl(std::uint64_t{static_cast<std::uint32_t>(e.res)} * 0xc2b2ae3d27d4eb4fULL, 17) ^
-        rotl(static_cast<std::uint64_t>(e.time_ns) * 0x165667b19e3779f9ULL, 34) ^
-        rotl(e.user_data * 0xd6e8feb86659fd93ULL, 51);
-    const std::uint64_t h = (hash_ ^ x) * 0xff51afd7ed558ccdULL;
-    hash_ = h ^ (h >> 29);
-    ++count_;
+    fold(e.kind, e.opcode, e.ring, e.flags, e.res, e.time_ns, e.user_data);
     if (recording_) keep(e);
+  }
+  // The same from the fields: hot paths build no event in memory unless it is kept.
+  void record(TraceEvent::Kind kind, std::uint8_t opcode, std::uint16_t ring, std::uint32_t flags,
+              std::int32_t res, std::int64_t time_ns, std::uint64_t user_data) noexcept {
+    fold(kind, opcode, ring, flags, res, time_ns, user_data);
+    if (recording_) [[unlikely]] {
+      TraceEvent e;
+      e.kind = kind;
+      e.opcode = opcode;
+      e.ring = ring;
+      e.flags = flags;
+      e.res = res;
+      e.time_ns = time_ns;
+      e.user_data = user_data;
+      keep(e);
+    }
   }
   // A 64-bit hash over every event's fields, in order.
   [[nodiscard]] std::uint64_t hash() const noexcept { return hash_; }
@@ -50,6 +55,19 @@ class Trace {
   [[nodiscard]] const std::vector<TraceEvent>& events() const noexcept { return events_; }
 
  private:
+  // Two words, each multiplied by its own odd constant (independent multiplies run in
+  // parallel), combined, then folded into the running hash with one multiply-xorshift.
+  void fold(TraceEvent::Kind kind, std::uint8_t opcode, std::uint16_t ring, std::uint32_t flags,
+            std::int32_t res, std::int64_t time_ns, std::uint64_t user_data) noexcept {
+    const std::uint64_t head = static_cast<std::uint64_t>(kind) | (std::uint64_t{opcode} << 8) |
+                               (std::uint64_t{ring} << 16) | (std::uint64_t{flags} << 32);
+    const std::uint64_t a = head ^ rotl(std::uint64_t{static_cast<std::uint32_t>(res)}, 24);
+    const std::uint64_t b = static_cast<std::uint64_t>(time_ns) ^ rotl(user_data, 29);
+    const std::uint64_t x = (a * 0x9e3779b97f4a7c15ULL) ^ rotl(b * 0xd6e8feb86659fd93ULL, 32);
+    const std::uint64_t h = (hash_ ^ x) * 0xff51afd7ed558ccdULL;
+    hash_ = h ^ (h >> 29);
+    ++count_;
+  }
   static constexpr std::uint64_t rotl(std::uint64_t v, int r) noexcept {
     return (v << r) | (v >> (64 - r));
   }
