@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,10 +32,12 @@ class KernelBackend final : public Backend {
   static constexpr const char* label = "kernel";
 
   KernelBackend() {
-    char pattern[] = "/tmp/ringkit-conformance-XXXXXX";
-    if (mkdtemp(pattern) != nullptr) {
+    for (const std::string& parent : scratch_parents()) {
+      std::string pattern = parent + "/ringkit-conformance-XXXXXX";
+      if (mkdtemp(pattern.data()) == nullptr) continue;
       dir_ = pattern;
       dir_fd_ = track(open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      break;
     }
   }
   ~KernelBackend() override {
@@ -50,7 +53,8 @@ class KernelBackend final : public Backend {
   [[nodiscard]] std::string unavailable_reason() override {
     const result<void> usable = uring::io_uring_available();
     if (!usable) return "io_uring is unavailable here: " + usable.error().message();
-    if (dir_fd_ < 0) return "could not create a temporary directory in /tmp";
+    if (dir_fd_ < 0)
+      return "could not create a temporary directory ($RINGKIT_TEST_TMPDIR, /var/tmp or /tmp)";
     return {};
   }
 
@@ -149,6 +153,29 @@ class KernelBackend final : public Backend {
   }
 
  private:
+  // Where the test files live. Regular-file reads are issued inline only on a file system that
+  // takes IOCB_NOWAIT reads (ext4, xfs, btrfs); tmpfs punts them to io-wq, where a cancel in the
+  // same submission finds them, and the differential programs assume the inline case. So a disk
+  // directory comes first: $RINGKIT_TEST_TMPDIR, then /var/tmp, then /tmp, skipping tmpfs unless
+  // nothing else is writable.
+  static std::vector<std::string> scratch_parents() {
+    constexpr long tmpfs_magic = 0x01021994;
+    std::vector<std::string> disk;
+    std::vector<std::string> memory;
+    std::vector<std::string> candidates;
+    if (const char* chosen = std::getenv("RINGKIT_TEST_TMPDIR"); chosen != nullptr && *chosen)
+      candidates.emplace_back(chosen);
+    candidates.emplace_back("/var/tmp");
+    candidates.emplace_back("/tmp");
+    for (const std::string& c : candidates) {
+      struct statfs fs {};
+      if (statfs(c.c_str(), &fs) != 0 || access(c.c_str(), W_OK) != 0) continue;
+      (static_cast<long>(fs.f_type) == tmpfs_magic ? memory : disk).push_back(c);
+    }
+    disk.insert(disk.end(), memory.begin(), memory.end());
+    return disk;
+  }
+
   static sockaddr_in loopback(std::uint16_t port) {
     sockaddr_in a{};
     a.sin_family = AF_INET;

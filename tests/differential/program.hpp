@@ -493,11 +493,7 @@ inline Program normalize(Program p) {
                   all[t - 1]->long_timeout);
     }
     // A short TIMEOUT races its cancel: only one cancel may aim at it.
-    // So does a multishot: the kernel keeps a cancelled poll hashed until its task work runs, so a
-    // second cancel in the submit finds it again (0); the simulator answers -ENOENT
-    // (DISABLED_SecondCancelOfAMultishotInOneSubmit).
-    if (allowed &&
-        ((target.kind == OpKind::timeout && !target.long_timeout) || is_multishot(target))) {
+    if (allowed && target.kind == OpKind::timeout && !target.long_timeout) {
       for (std::size_t j = 0; j < i; ++j) {
         if (is_cancel(*all[j]) && all[j]->target == op.target) allowed = false;
       }

@@ -61,6 +61,7 @@ void Request::reset() noexcept {
   issued = false;
   error_is_success = false;
   queued_as_task_work = false;
+  cancel_pending = false;
   notif_armed = false;
   notif_res = 0;
   extra1 = 0;
@@ -378,21 +379,39 @@ void RingCore::fail_links(Request& req) noexcept {
   }
 }
 
+void RingCore::end_cancelled(Request& req, std::int32_t res) noexcept {
+  const OpHandler& h = op_handler(req.opcode);
+  req.event.cancel();
+  req.unlink();
+  req.list_hook.unlink();
+  if (h.cancel != nullptr && h.cancel(req)) {
+    complete(req, req.res, req.cflags);
+  } else {
+    complete(req, res);
+  }
+}
+
+bool RingCore::poll_armed(const Request& req) noexcept {
+  if (req.state == RequestState::issuing) return req.issued;
+  return req.state == RequestState::waiting && static_cast<const Waiter&>(req).is_linked();
+}
+
+int RingCore::cancel_armed_poll(Request& req) noexcept {
+  req.cancel_pending = true;
+  if (req.state == RequestState::waiting) {
+    // io_poll_execute: the cancel takes ownership and queues the task work itself.
+    req.unlink();
+    schedule_issue_after(req, 0);
+  }
+  return 0;
+}
+
 int RingCore::cancel(Request& req, std::int32_t res) noexcept {
   switch (req.state) {
     case RequestState::issuing:
-    case RequestState::waiting: {
-      const OpHandler& h = op_handler(req.opcode);
-      req.event.cancel();
-      req.unlink();
-      req.list_hook.unlink();
-      if (h.cancel != nullptr && h.cancel(req)) {
-        complete(req, req.res, req.cflags);
-      } else {
-        complete(req, res);
-      }
+    case RequestState::waiting:
+      end_cancelled(req, res);
       return 0;
-    }
     case RequestState::deferred:
       for (auto it = deferred_.begin(); it != deferred_.end(); ++it) {
         if (*it == &req) {
@@ -417,6 +436,11 @@ int RingCore::cancel(Request& req, std::int32_t res) noexcept {
 
 void RingCore::fire_event(Event& e) noexcept {
   Request& req = *static_cast<Request*>(e.owner);
+  // io_poll_check_events: a cancel flag set since the wakeup wins over the events.
+  if (req.cancel_pending) [[unlikely]] {
+    req.ring->end_cancelled(req, -ECANCELED);
+    return;
+  }
   req.ring->issue(req);
 }
 

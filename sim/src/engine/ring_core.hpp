@@ -98,6 +98,13 @@ class RingCore {
   // Cancels a request that is in flight (parked, scheduled, linked or deferred): 0 when it was
   // cancelled, -EALREADY when it cannot be stopped any more.
   int cancel(Request& req, std::int32_t res = -ECANCELED) noexcept;
+  // A request armed on a file's poll: parked on it, or woken with its task work queued (the
+  // kernel keeps both in its cancel hash until the task work runs).
+  [[nodiscard]] static bool poll_armed(const Request& req) noexcept;
+  // ASYNC_CANCEL of a poll-armed request (io_poll_cancel_req): marked cancelled, it stays
+  // findable (a second cancel in the same submission also answers 0) until its task work runs
+  // and ends it with -ECANCELED. Returns 0.
+  int cancel_armed_poll(Request& req) noexcept;
 
   // The file an SQE names: a descriptor of the world's fd table, or a registered slot when
   // IOSQE_FIXED_FILE is set. nullptr: the op answers -EBADF.
@@ -181,6 +188,8 @@ class RingCore {
   void finish_link(Request& req) noexcept;
   void fail_links(Request& req) noexcept;
   void issue(Request& req) noexcept;
+  // Ends a cancelled request: the op's cancel hook may keep a partial result.
+  void end_cancelled(Request& req, std::int32_t res) noexcept;
   static void fire_event(Event& e) noexcept;
 
   // Waiting.

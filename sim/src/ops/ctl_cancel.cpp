@@ -47,10 +47,12 @@ CancelList list_of(const Request& r) noexcept {
   return CancelList::general;
 }
 
-// io_poll_cancel / io-wq: a request woken from its file (issued, now queued to issue again)
-// already owns its completion (io_poll_disarm: -EALREADY); anything else is cancelled.
+// io_poll_cancel: a request armed on a file's poll, woken or not, is marked cancelled and ends
+// from its task work (0, and again 0 for another cancel before that runs). io-wq work not yet
+// running and timeouts are taken off their lists at once (io_wq_cancel_cb,
+// io_timeout_cancel).
 int cancel_general(RingCore& ring, Request& r) noexcept {
-  if (r.state == RequestState::issuing && r.issued) return -EALREADY;
+  if (RingCore::poll_armed(r)) return ring.cancel_armed_poll(r);
   return ring.cancel(r, -ECANCELED);
 }
 
@@ -165,7 +167,10 @@ int cancel_requests(RingCore& ring, const CancelKeys& keys, const Request* self)
   return cancel_first(ring, keys, self);
 }
 
-result<std::uint32_t> sync_cancel(RingCore& ring, void* arg, std::uint32_t nr_args) noexcept {
+namespace {
+
+result<std::uint32_t> sync_cancel_requests(RingCore& ring, void* arg,
+                                           std::uint32_t nr_args) noexcept {
   // __io_uring_register: one struct io_uring_sync_cancel_reg.
   if (arg == nullptr || nr_args != 1) return Error{EINVAL};
   abi::SyncCancelReg sc;
@@ -223,6 +228,15 @@ result<std::uint32_t> sync_cancel(RingCore& ring, void* arg, std::uint32_t nr_ar
   }
   if (ret == -ENOENT || ret > 0) ret = 0;
   return as_result(ret);
+}
+
+}  // namespace
+
+result<std::uint32_t> sync_cancel(RingCore& ring, void* arg, std::uint32_t nr_args) noexcept {
+  const result<std::uint32_t> r = sync_cancel_requests(ring, arg, nr_args);
+  // The cancelled polls end from task work, which runs as the call returns to user space.
+  ring.world().scheduler().run_due();
+  return r;
 }
 
 const OpHandler op_handler_async_cancel{true, &prep_with<op::AsyncCancel>, &issue_async_cancel,

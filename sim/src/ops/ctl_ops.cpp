@@ -68,9 +68,9 @@ void issue_poll_add(Request& req) noexcept {
     // __io_arm_poll_handler: a multishot poll ready when armed posts its first CQE from task
     // work (__io_poll_execute), after the submit that armed it. An ASYNC_CANCEL later in that
     // submit finds it still hashed and marks it cancelled (__io_poll_cancel -> io_poll_cancel_req:
-    // 0), and it ends with -ECANCELED alone: so it waits here as an armed poll (cancellable), to
-    // post once the submit is over.
-    ring.schedule_at(req, ring.world().clock().now_ns());
+    // 0), and it ends with -ECANCELED alone: so it waits here as a woken poll (cancellable,
+    // and POLL_REMOVE finds it owned: -EALREADY), to post once the submit is over.
+    ring.schedule_issue_after(req, 0);
     return;
   }
   // io_poll_check_events: a multishot poll posts an F_MORE CQE and stays armed; when the CQ

@@ -342,7 +342,7 @@ void issue_read_multishot(Request& req) noexcept {
       // and returns IOU_RETRY, which arms the poll: a ready file runs the next read from task
       // work, after the submission; until then the armed poll can be cancelled.
       if (ready) {
-        ring.schedule_at(req, ring.world().clock().now_ns());
+        ring.schedule_issue_after(req, 0);
       } else {
         ring.park(req, file, poll_event::in);
       }

@@ -222,6 +222,21 @@ TEST(SimLinkTimeout, ALoneLinkTimeoutIsInvalid) {
   EXPECT_EQ(drain(*ring), (std::vector<Cqe>{{1, -EINVAL, 0}}));
 }
 
+TEST(SimLinkTimeout, ALoneLinkTimeoutEndsTheSubmission) {
+  World world;
+  auto ring = make_ring(world);
+  const abi::KernelTimespec limit{1, 0};
+  // io_submit_sqes stops at a request that fails at init (checked on 6.18: submit returns 2);
+  // what follows stays in the SQ for the next enter.
+  ASSERT_EQ(submit(*ring, {with(op::Nop().build(), 1), with(op::LinkTimeout(&limit).build(), 2),
+                           with(op::AsyncCancel(1000).build(), 3, skip)}),
+            2);
+  EXPECT_EQ(ring->sq_ready(), 1u);
+  EXPECT_EQ(drain(*ring), (std::vector<Cqe>{{1, 0, 0}, {2, -EINVAL, 0}}));
+  ASSERT_EQ(ring->submit().value(), 1u);
+  EXPECT_EQ(drain(*ring), (std::vector<Cqe>{{3, -ENOENT, 0}}));
+}
+
 TEST(SimDeterminism, SameSeedSameTraceDifferentSeedsReorder) {
   const auto run = [](std::uint64_t seed) {
     World world(WorldOptions{seed, FaultProfile::reorder()});
