@@ -55,6 +55,8 @@ class Backend {
   virtual std::pair<int, std::uint16_t> tcp_listener(int backlog) = 0;
   // A TCP connection to 127.0.0.1:port (connected, or in progress on the kernel's loopback).
   virtual int tcp_connect(std::uint16_t port) = 0;
+  // Two UDP sockets on 127.0.0.1, each connected to the other.
+  virtual FdPair udp_pair() = 0;
   virtual int make_eventfd() = 0;
 
   // Writes all of `bytes` to fd now, as another process would (pipes, sockets, eventfds).

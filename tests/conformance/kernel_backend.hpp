@@ -121,6 +121,24 @@ class KernelBackend final : public Backend {
     if (client < 0 || server < 0) return {};
     return {client, server};
   }
+  FdPair udp_pair() override {
+    int fds[2] = {-1, -1};
+    sockaddr_in addrs[2]{};
+    for (int i = 0; i < 2; ++i) {
+      fds[i] = track(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+      addrs[i] = loopback(0);
+      socklen_t len = sizeof addrs[i];
+      if (fds[i] < 0 || bind(fds[i], reinterpret_cast<sockaddr*>(&addrs[i]), len) != 0 ||
+          getsockname(fds[i], reinterpret_cast<sockaddr*>(&addrs[i]), &len) != 0) {
+        return {};
+      }
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (connect(fds[i], reinterpret_cast<const sockaddr*>(&addrs[1 - i]), sizeof addrs[0]) != 0)
+        return {};
+    }
+    return {fds[0], fds[1]};
+  }
   int make_eventfd() override { return track(eventfd(0, EFD_CLOEXEC)); }
 
   bool write_fd(int fd, std::string_view bytes) override {

@@ -86,6 +86,27 @@ class SimBackend final : public Backend {
     if (client < 0 || !accepted) return {};
     return {client, world_.fds().install(*accepted).value_or(-1)};
   }
+  FdPair udp_pair() override {
+    int fds[2] = {-1, -1};
+    sockaddr_in addrs[2]{};
+    for (int i = 0; i < 2; ++i) {
+      result<sim::FileRef> s = world_.net().socket(AF_INET, SOCK_DGRAM, 0);
+      if (!s) return {};
+      fds[i] = world_.fds().install(*s).value_or(-1);
+      sim::Socket* so = sock(fds[i]);
+      addrs[i] = loopback(0);
+      if (so == nullptr ||
+          so->bind(reinterpret_cast<const sockaddr*>(&addrs[i]), sizeof addrs[i]) != 0)
+        return {};
+      addrs[i].sin_port = htons(so->local_address().port);
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (sock(fds[i])->connect(reinterpret_cast<const sockaddr*>(&addrs[1 - i]),
+                                sizeof addrs[0]) != 0)
+        return {};
+    }
+    return {fds[0], fds[1]};
+  }
   int make_eventfd() override {
     result<sim::FileRef> e = sim::make_eventfd(0, 0);
     if (!e) return -1;

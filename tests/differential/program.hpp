@@ -459,6 +459,18 @@ inline Program normalize(Program p) {
   }
   // Cancel targets, then long timeouts without a guard become short.
   where = places(p);
+  // Ops an io-wq worker issues whenever it gets to them: behind a file WRITE in their chain, or
+  // in a chain with a drained member.
+  const auto issued_by_io_wq = [&](std::size_t k) {
+    for (std::size_t j = where[k].chain_head; j < k; ++j) {
+      if (all[j]->kind == OpKind::file_write) return true;
+    }
+    for (std::size_t j = where[k].chain_head;
+         j < all.size() && where[j].chain_head == where[k].chain_head; ++j) {
+      if (j > where[k].chain_head && all[j]->drain) return true;
+    }
+    return false;
+  };
   for (std::size_t i = 0; i < all.size(); ++i) {
     Op& op = *all[i];
     if (!is_cancel(op)) continue;
@@ -492,10 +504,19 @@ inline Program normalize(Program p) {
       allowed = !(t > 0 && where[t].position > 0 && all[t - 1]->kind == OpKind::timeout &&
                   all[t - 1]->long_timeout);
     }
-    // A short TIMEOUT races its cancel: only one cancel may aim at it.
+    // A short TIMEOUT races its cancel: only one cancel may aim at it. A cancelled multishot
+    // stays findable until its task work runs after the submit, so a second cancel of it is
+    // deterministic only when both run inline in the submit (both answer 0).
     if (allowed && target.kind == OpKind::timeout && !target.long_timeout) {
       for (std::size_t j = 0; j < i; ++j) {
         if (is_cancel(*all[j]) && all[j]->target == op.target) allowed = false;
+      }
+    }
+    if (allowed && is_multishot(target)) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (is_cancel(*all[j]) && all[j]->target == op.target &&
+            (issued_by_io_wq(i) || issued_by_io_wq(j)))
+          allowed = false;
       }
     }
     if (!allowed) op.target = unknown_user_data;

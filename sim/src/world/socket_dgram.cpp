@@ -7,6 +7,20 @@
 
 namespace ringkit::sim {
 
+namespace {
+
+void append_iov(std::vector<std::byte>& out, std::span<const iovec> iov,
+                std::size_t total) noexcept {
+  // Cold path (a corked datagram, at most 64 KiB): the vector keeps its capacity.
+  out.reserve(out.size() + total);
+  for (const iovec& v : iov) {
+    const auto* bytes = static_cast<const std::byte*>(v.iov_base);
+    out.insert(out.end(), bytes, bytes + v.iov_len);
+  }
+}
+
+}  // namespace
+
 std::int64_t Socket::connect_dgram(const sockaddr* addr, socklen_t len) noexcept {
   // inet_dgram_connect autobinds first (-EAGAIN when no port is free), then
   // ip4_datagram_connect checks the length and family.
@@ -31,6 +45,26 @@ std::int64_t Socket::dgram_send(std::span<const iovec> iov, int flags, const soc
   const std::size_t total = iov_length(iov);
   if (total > 0xffff) return -EMSGSIZE;
   if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  const bool more = (flags & MSG_MORE) != 0;
+  if (dgram_corked_) {
+    // up->pending: the bytes join the pending datagram, whose route was fixed when it started
+    // (this call's address is not even read). ip_append_data refuses to grow it past the
+    // largest payload, and the error flushes everything pending (udp_flush_pending_frames).
+    if (corked_payload_.size() + total > udp_max_payload) {
+      dgram_corked_ = false;
+      corked_payload_.clear();
+      return -EMSGSIZE;
+    }
+    append_iov(corked_payload_, iov, total);
+    if (more) return static_cast<std::int64_t>(total);
+    // udp_push_pending_frames: one datagram of everything appended.
+    dgram_corked_ = false;
+    const iovec whole{corked_payload_.data(), corked_payload_.size()};
+    deliver_datagram(corked_src_, corked_dst_, std::span<const iovec>(&whole, 1),
+                     corked_payload_.size());
+    corked_payload_.clear();
+    return static_cast<std::int64_t>(total);
+  }
   InetAddress dst;
   if (addr != nullptr) {
     if (len < sizeof(sockaddr_in)) return -EINVAL;
@@ -48,17 +82,32 @@ std::int64_t Socket::dgram_send(std::span<const iovec> iov, int flags, const soc
   if (total > udp_max_payload) return -EMSGSIZE;                // ip_append_data
   if (!bound() && net_->add(*this, 0, 0) == 0) return -EAGAIN;  // inet_autobind
   const InetAddress src{local_.addr != 0 ? local_.addr : inet_loopback, local_.port};
+  if (more) {
+    // corkreq: the datagram waits for a send without MSG_MORE (checked on 6.18: the peer reads
+    // nothing until then, then one datagram of all the bytes).
+    dgram_corked_ = true;
+    corked_src_ = src;
+    corked_dst_ = dst;
+    corked_payload_.clear();
+    append_iov(corked_payload_, iov, total);
+    return static_cast<std::int64_t>(total);
+  }
+  deliver_datagram(src, dst, iov, total);
+  return static_cast<std::int64_t>(total);
+}
+
+void Socket::deliver_datagram(InetAddress src, InetAddress dst, std::span<const iovec> iov,
+                              std::size_t total) noexcept {
   Socket* target = net_->find_datagram_target(src, dst);
-  if (target == nullptr) return static_cast<std::int64_t>(total);  // ICMP not modelled
+  if (target == nullptr) return;  // ICMP not modelled
   if (target->rx_.free_space() < total) {
     ++target->dropped_;  // the receive queue is full: UDP drops silently
-    return static_cast<std::int64_t>(total);
+    return;
   }
   target->rx_.push_iov(iov, 0, total);
   target->datagrams_.push_back(Datagram{src, total});
   const FileRef keep(target);
   target->wake();
-  return static_cast<std::int64_t>(total);
 }
 
 std::int64_t Socket::dgram_recv(std::span<const iovec> iov, int flags, InetAddress* from,

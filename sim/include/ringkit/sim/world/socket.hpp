@@ -39,6 +39,9 @@
 // - datagrams keep boundaries; a datagram that does not fit the receiver's queue, or has no
 //   receiver, is dropped silently (ICMP errors, so ECONNREFUSED on connected UDP, are not
 //   modelled); MSG_TRUNC returns the real length; the payload limit is 65507 (-EMSGSIZE).
+// - MSG_MORE on a datagram socket holds the datagram (udp_sendmsg corkreq): later sends append
+//   to it, to the destination of the send that started it, until one without MSG_MORE sends
+//   it whole; growing it past 65507 is -EMSGSIZE and drops it; close drops it.
 // - options: SOL_SOCKET SO_REUSEADDR, SO_REUSEPORT, SO_RCVBUF, SO_SNDBUF (Linux doubles the
 //   value, clamps to 212992 and a minimum), SO_ERROR (get, clears), SO_TYPE, SO_DOMAIN,
 //   SO_PROTOCOL, SO_ACCEPTCONN, SO_KEEPALIVE; IPPROTO_TCP TCP_NODELAY. Everything else is
@@ -185,6 +188,8 @@ class Socket final : public File {
   std::int64_t dgram_recv(std::span<const iovec> iov, int flags, InetAddress* from,
                           bool* truncated) noexcept;
   [[nodiscard]] std::uint32_t dgram_poll() const noexcept;
+  void deliver_datagram(InetAddress src, InetAddress dst, std::span<const iovec> iov,
+                        std::size_t total) noexcept;
 
   std::int64_t send_iov(std::span<const iovec> iov, int flags, const sockaddr* addr,
                         socklen_t len) noexcept;
@@ -214,6 +219,12 @@ class Socket final : public File {
   std::unique_ptr<detail::CorkTimer, detail::CorkTimerDelete>
       cork_timer_;  // made at the first corked send
   std::deque<Datagram> datagrams_;
+  // UDP MSG_MORE (udp_sendmsg's corkreq): the pending datagram's bytes, its route fixed by the
+  // send that started it (up->pending). Dropped with the socket (udp_destroy_sock).
+  bool dgram_corked_ = false;
+  InetAddress corked_src_{};
+  InetAddress corked_dst_{};
+  std::vector<std::byte> corked_payload_;
   std::uint64_t dropped_ = 0;
   int rcvbuf_reported_;
   int sndbuf_reported_;
