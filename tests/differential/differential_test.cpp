@@ -1,4 +1,4 @@
-// Differential test: random op programs (program.hpp) run on the simulator (no faults) and on
+// Differential test: random op programs (program*.hpp) run on the simulator (no faults) and on
 // this machine's kernel; every observable result must agree, except the few answers the kernel
 // itself leaves open (compare.hpp, docs/differential.md). RC_PARAMS=max_success=N sets the number
 // of programs (300 under CTest; 10000 runs in a few minutes).
@@ -15,6 +15,7 @@
 #include "compare.hpp"
 #include "kernel_backend.hpp"
 #include "program.hpp"
+#include "program_generate.hpp"
 #include "runner.hpp"
 #include "sim_backend.hpp"
 
