@@ -14,9 +14,6 @@ namespace ringkit::sim::detail {
 class Request;
 
 struct OpHandler {
-  // Whether the simulator runs this op (the probe's answer); an op it does not run answers
-  // -EOPNOTSUPP at submit, as the kernel does for an op compiled out of it.
-  bool implemented = false;
   // Submit time (the kernel's ->prep): decode the SQE with the builder's kernel-mode decode()
   // and keep what issue() needs in the request's state. Returns 0 or -errno, which fails the
   // request at submit (and its whole link).

@@ -130,8 +130,45 @@ class Request final : public Waiter {
 
   void on_ready(std::uint32_t events) noexcept override;
 
-  // Back to the pool's initial state (keeps nothing from the last use).
-  void reset() noexcept;
+  // Back to the pool's initial state (keeps nothing from the last use). Inline: every request
+  // pays for it. Field by field rather than destroy-and-rebuild: the SQE copies and the op's
+  // state are overwritten at the next submission (zeroing their 350 bytes showed up in the NOP
+  // benchmark); user_data, seq, opcode and sqe_flags are set by every submission before
+  // anything reads them.
+  [[gnu::always_inline]] void reset() noexcept {
+    unlink();
+    interest = 0;
+    state = RequestState::free;
+    link_next = nullptr;
+    link_timeout = nullptr;
+    timeout_target = nullptr;
+    compl_next = nullptr;
+    failed = false;
+    skip_link_cqes = false;
+    drain = false;
+    prep_failed = false;
+    issued = false;
+    error_is_success = false;
+    queued_as_task_work = false;
+    cancel_pending = false;
+    notif_armed = false;
+    notif_res = 0;
+    extra1 = 0;
+    extra2 = 0;
+    res = 0;
+    cflags = 0;
+    event.cancel();
+    event.fire = nullptr;
+    event.owner = nullptr;
+    inflight_hook.unlink();
+    list_hook.unlink();
+    file.reset();
+    fixed_slot = -1;
+    held_tag = -1;
+    fixed_buffer = -1;
+    held_buffer_tag = -1;
+    done_bytes = 0;
+  }
 
   // The second half of an SQE128. Here, with the op state, rather than after `sqe`: most rings
   // never use it, and the fields every request touches stay on fewer cache lines.

@@ -37,49 +37,7 @@ constexpr std::uint32_t sim_features =
 
 void Request::on_ready(std::uint32_t) noexcept { ring->schedule_issue(*this); }
 
-bool RingCore::op_supported(abi::Opcode op) const noexcept {
-  return kernel_has(op) && op_handler(op).implemented;
-}
-
-void Request::reset() noexcept {
-  // Field by field rather than destroy-and-rebuild: the SQE copies and the op's state are
-  // overwritten at the next submission, and zeroing their 350 bytes per request showed up in
-  // the NOP benchmark.
-  // user_data, seq, opcode and sqe_flags are set by every submission before anything reads
-  // them.
-  unlink();
-  interest = 0;
-  state = RequestState::free;
-  link_next = nullptr;
-  link_timeout = nullptr;
-  timeout_target = nullptr;
-  compl_next = nullptr;
-  failed = false;
-  skip_link_cqes = false;
-  drain = false;
-  prep_failed = false;
-  issued = false;
-  error_is_success = false;
-  queued_as_task_work = false;
-  cancel_pending = false;
-  notif_armed = false;
-  notif_res = 0;
-  extra1 = 0;
-  extra2 = 0;
-  res = 0;
-  cflags = 0;
-  event.cancel();
-  event.fire = nullptr;
-  event.owner = nullptr;
-  inflight_hook.unlink();
-  list_hook.unlink();
-  file.reset();
-  fixed_slot = -1;
-  held_tag = -1;
-  fixed_buffer = -1;
-  held_buffer_tag = -1;
-  done_bytes = 0;
-}
+bool RingCore::op_supported(abi::Opcode op) const noexcept { return kernel_has(op); }
 
 RingCore::RingCore(World& world, const abi::Params& params) noexcept
     : world_(world),
@@ -110,6 +68,9 @@ RingCore::RingCore(World& world, const abi::Params& params) noexcept
   // consumes SQEs (a real poller may sleep at any time too).
   if (params.flags & abi::setup::sqpoll) *sq_flags_ |= abi::sq_ring_flag::need_wakeup;
   enabled = !(params.flags & abi::setup::r_disabled);
+  for (std::size_t op = 0; op < abi::opcode_count; ++op) {
+    if (kernel_has(static_cast<abi::Opcode>(op))) kernel_opcodes_ |= std::uint64_t{1} << op;
+  }
   id_ = world_.attach_ring(*this);
 }
 
@@ -153,15 +114,21 @@ Request* RingCore::alloc_request_slow() noexcept {
   return req;
 }
 
-void RingCore::free_request(Request& req) noexcept {
+void RingCore::put_held_tags(const Request& req) noexcept {
   // io_put_rsrc_node: the last request holding a replaced slot's file posts its tag, after the
   // request's own CQE.
-  if ((req.held_tag & req.held_buffer_tag) != -1) {  // either holds a tag (-1 is none)
-    for (const std::int32_t h : {req.held_tag, req.held_buffer_tag}) {
-      if (h < 0) continue;
-      HeldTag& held = held_tags_[static_cast<std::size_t>(h)];
-      if (--held.refs == 0) post_aux(held.tag, 0, 0);
-    }
+  for (const std::int32_t h : {req.held_tag, req.held_buffer_tag}) {
+    if (h < 0) continue;
+    HeldTag& held = held_tags_[static_cast<std::size_t>(h)];
+    if (--held.refs == 0) post_aux(held.tag, 0, 0);
+  }
+}
+
+// Inline (here and in flush_batch): every request ends through it. always_inline: clang does
+// not inline these on its own.
+[[gnu::always_inline]] inline void RingCore::free_request(Request& req) noexcept {
+  if ((req.held_tag & req.held_buffer_tag) != -1) [[unlikely]] {  // either holds a tag
+    put_held_tags(req);
   }
   req.reset();
   free_.push_back(&req);
@@ -189,8 +156,9 @@ std::uint32_t RingCore::cq_ready() noexcept {
   return load_acquire(cq_tail_) - load_acquire(cq_head_);
 }
 
-inline void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
-                                std::uint64_t extra1, std::uint64_t extra2) noexcept {
+[[gnu::always_inline]] inline void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res,
+                                                       std::uint32_t cflags, std::uint64_t extra1,
+                                                       std::uint64_t extra2) noexcept {
   const std::uint32_t tail = *cq_tail_;
   std::byte* slot = cqes_ + std::size_t{tail & (params_.cq_entries - 1)} * cqe_size_;
   abi::Cqe cqe{};
@@ -205,21 +173,30 @@ inline void RingCore::write_cqe(std::uint64_t user_data, std::int32_t res, std::
   store_release(cq_tail_, tail + 1);
 }
 
-void RingCore::post_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
-                        std::uint64_t extra1, std::uint64_t extra2, std::uint8_t opcode) noexcept {
+void RingCore::queue_overflow(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                              std::uint64_t extra1, std::uint64_t extra2) noexcept {
+  overflow_.push_back(OverflowCqe{user_data, res, cflags, extra1, extra2});
+  std::atomic_ref<std::uint32_t>(*sq_flags_)
+      .fetch_or(abi::sq_ring_flag::cq_overflow, std::memory_order_release);
+}
+
+// Inline: the batch flush posts every CQE of a submission through it.
+[[gnu::always_inline]] inline void RingCore::post_cqe(std::uint64_t user_data, std::int32_t res,
+                                                      std::uint32_t cflags, std::uint64_t extra1,
+                                                      std::uint64_t extra2,
+                                                      std::uint8_t opcode) noexcept {
   world_.trace().record(TraceEvent::Kind::cqe, opcode, id_, cflags, res, world_.clock().now_ns(),
                         user_data);
   ++cq_events_;
   // Once a backlog exists, new CQEs queue behind it so that userspace sees them in order
   // (io_cqe_cache_refill refuses the ring while IO_CHECK_CQ_OVERFLOW is set).
-  if (overflow_.empty() && cq_has_room()) {
+  if (overflow_.empty() && cq_has_room()) [[likely]] {
     write_cqe(user_data, res, cflags, extra1, extra2);
   } else {
-    overflow_.push_back(OverflowCqe{user_data, res, cflags, extra1, extra2});
-    std::atomic_ref<std::uint32_t>(*sq_flags_)
-        .fetch_or(abi::sq_ring_flag::cq_overflow, std::memory_order_release);
+    queue_overflow(user_data, res, cflags, extra1, extra2);
   }
-  if (cq_eventfd) notify_cq_eventfd(*this);
+  if (cq_eventfd) [[unlikely]]
+    notify_cq_eventfd(*this);
 }
 
 void RingCore::flush_overflow() noexcept {
@@ -268,40 +245,64 @@ void set_fail(Request& req) noexcept {
 
 void mark_failed(Request& req) noexcept { set_fail(req); }
 
-void RingCore::complete(Request& req, std::int32_t res, std::uint32_t cflags) noexcept {
+void RingCore::complete_scheduled(Request& req, std::int32_t res, std::uint32_t cflags) noexcept {
   req.event.cancel();
+  complete(req, res, cflags);
+}
+
+void RingCore::complete(Request& req, std::int32_t res, std::uint32_t cflags) noexcept {
+  // Only tail calls on the way (no registers to save): a scheduled event is cancelled through
+  // complete_scheduled, which comes back here.
+  if (req.event.scheduled()) [[unlikely]]
+    return complete_scheduled(req, res, cflags);
   req.unlink();
   req.list_hook.unlink();
   if (res < 0 && !req.error_is_success) set_fail(req);
   req.res = res;
   req.cflags = cflags;
-  if (in_submit_) {
-    // Completed inline during submission: its CQE posts with the batch's when the submission
-    // ends (io_req_complete_defer, io_submit_flush_completions). Nothing can find it meanwhile.
-    req.state = RequestState::done;
-    if (batch_tail_ != nullptr) {
-      batch_tail_->compl_next = &req;
-    } else {
-      batch_head_ = &req;
-    }
-    batch_tail_ = &req;
+  if (!in_submit_) return complete_now(req);
+  // Completed inline during submission: its CQE posts with the batch's when the submission
+  // ends (io_req_complete_defer, io_submit_flush_completions). Nothing can find it meanwhile.
+  req.state = RequestState::done;
+  if (batch_tail_ != nullptr) {
+    batch_tail_->compl_next = &req;
+  } else {
+    batch_head_ = &req;
+  }
+  batch_tail_ = &req;
+}
+
+// Inline (here and in flush_batch), like the two below.
+[[gnu::always_inline]] inline void RingCore::post_completion(Request& req) noexcept {
+  const bool skip = (req.sqe_flags & abi::sqe_flag::cqe_skip_success) && !req.failed;
+  if (req.notif_armed) [[unlikely]]
+    req.cflags |= abi::cqe_flag::more;
+  if (!skip)
+    post_cqe(req.user_data, req.res, req.cflags, req.extra1, req.extra2,
+             static_cast<std::uint8_t>(req.opcode));
+}
+
+[[gnu::always_inline]] inline void RingCore::release_completed(Request& req) noexcept {
+  // One test for the three things that make a release more than freeing.
+  if (req.notif_armed | ((reinterpret_cast<std::uintptr_t>(req.link_timeout) |
+                          reinterpret_cast<std::uintptr_t>(req.link_next)) != 0)) [[unlikely]] {
+    release_linked(req);
     return;
   }
+  req.inflight_hook.unlink();
+  req.state = RequestState::done;
+  ++completed_;
+  free_request(req);
+}
+
+void RingCore::complete_now(Request& req) noexcept {
   post_completion(req);
   release_completed(req);
   if (!timeouts_.empty()) flush_count_timeouts(*this);
   if (!deferred_.empty()) run_deferred();
 }
 
-void RingCore::post_completion(Request& req) noexcept {
-  const bool skip = (req.sqe_flags & abi::sqe_flag::cqe_skip_success) && !req.failed;
-  if (req.notif_armed) req.cflags |= abi::cqe_flag::more;
-  if (!skip)
-    post_cqe(req.user_data, req.res, req.cflags, req.extra1, req.extra2,
-             static_cast<std::uint8_t>(req.opcode));
-}
-
-void RingCore::release_completed(Request& req) noexcept {
+void RingCore::release_linked(Request& req) noexcept {
   // The notification is task work queued when the request is freed: after the CQEs of the
   // whole batch it completed in.
   if (req.notif_armed) post_aux(req.user_data, req.notif_res, abi::cqe_flag::notif);
@@ -483,16 +484,6 @@ void RingCore::park(Request& req, File& file, std::uint32_t events) noexcept {
   req.state = RequestState::waiting;
   req.interest = events;
   file.add_waiter(req);
-}
-
-void RingCore::issue(Request& req) noexcept {
-  if (!req.issued) {
-    req.issued = true;
-    // The guarding LINK_TIMEOUT starts counting when its request starts (io_arm_ltimeout).
-    if (req.link_timeout != nullptr) arm_link_timeout(*req.link_timeout);
-  }
-  req.state = RequestState::waiting;
-  op_handler(req.opcode).issue(req);
 }
 
 }  // namespace ringkit::sim::detail

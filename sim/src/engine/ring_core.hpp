@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/op_handler.hpp"
 #include "engine/provided_buffers.hpp"
 #include "engine/request.hpp"
 #include "ringkit/abi/cqe.hpp"
@@ -59,7 +60,12 @@ class RingCore {
   [[nodiscard]] bool kernel_has(abi::Opcode op) const noexcept {
     return abi::opcode_since(op) <= world_.kernel();
   }
-  // In the probe: the kernel has it and the simulator runs it.
+  // The same from a mask built once (the world's kernel never changes): every submission asks.
+  [[nodiscard]] bool kernel_has_opcode(std::uint8_t op) const noexcept {
+    static_assert(abi::opcode_count <= 64);
+    return op < abi::opcode_count && ((kernel_opcodes_ >> op) & 1) != 0;
+  }
+  // In the probe: the profile's kernel has it (the simulator runs every opcode it has).
   [[nodiscard]] bool op_supported(abi::Opcode op) const noexcept;
 
   // ---- io_uring_enter ----
@@ -161,17 +167,22 @@ class RingCore {
     return reinterpret_cast<std::uint32_t*>(rings_.get() + offset);
   }
 
-  // Submission.
+  // Submission. submit_one, init_request, queue_chain and start_at_submit are inlined into
+  // submit's loop (ring_submit.cpp): one call per submission rather than four per request.
   std::uint32_t submit(std::uint32_t to_submit) noexcept;
   // Returns false when submission must stop after this SQE (a failure without SUBMIT_ALL).
   bool submit_one(const abi::Sqe* slot) noexcept;
+  bool submit_failed(Request* req, int err) noexcept;
   int init_request(Request& req) noexcept;
   void queue_chain(Request& head) noexcept;
+  void queue_behind_drain(Request& head) noexcept;
   void start(Request& req) noexcept;
   void start_at_submit(Request& req) noexcept;
   void start_released(Request& req) noexcept;
   bool may_start(const Request& req) noexcept;
-  std::uint64_t earliest_inflight_seq() noexcept;
+  std::uint64_t earliest_inflight_seq() noexcept {
+    return inflight_.empty() ? submitted_ : inflight_.front().seq;
+  }
   void fail_chain_at_submit(Request& head) noexcept;
   void run_deferred() noexcept;
 
@@ -182,8 +193,13 @@ class RingCore {
   void write_cqe(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
                  std::uint64_t extra1, std::uint64_t extra2) noexcept;
   void flush_overflow() noexcept;
+  void queue_overflow(std::uint64_t user_data, std::int32_t res, std::uint32_t cflags,
+                      std::uint64_t extra1, std::uint64_t extra2) noexcept;
+  void complete_scheduled(Request& req, std::int32_t res, std::uint32_t cflags) noexcept;
+  void complete_now(Request& req) noexcept;
   void post_completion(Request& req) noexcept;
   void release_completed(Request& req) noexcept;
+  void release_linked(Request& req) noexcept;
   void flush_batch() noexcept;
   void finish_link(Request& req) noexcept;
   void fail_links(Request& req) noexcept;
@@ -206,6 +222,7 @@ class RingCore {
   }
   Request* alloc_request_slow() noexcept;
   void free_request(Request& req) noexcept;
+  void put_held_tags(const Request& req) noexcept;
 
   World& world_;
   abi::Params params_;
@@ -214,6 +231,7 @@ class RingCore {
   std::unique_ptr<abi::Sqe[]> sqes_;
   std::uint16_t id_ = 0;
   int fd_ = -1;
+  std::uint64_t kernel_opcodes_ = 0;  // bit n: kernel_has(opcode n)
 
   // Kernel-side ring words.
   std::uint32_t* sq_head_ = nullptr;
@@ -283,5 +301,18 @@ class RingCore {
 
 // The RingCore of a Request's ring.
 inline RingCore& ring_of(Request& req) noexcept { return *req.ring; }
+
+void arm_link_timeout(Request& timeout) noexcept;  // ops/timeout.cpp
+
+// Inline: a request issued at submit runs it from inside the submission loop.
+inline void RingCore::issue(Request& req) noexcept {
+  if (!req.issued) {
+    req.issued = true;
+    // The guarding LINK_TIMEOUT starts counting when its request starts (io_arm_ltimeout).
+    if (req.link_timeout != nullptr) arm_link_timeout(*req.link_timeout);
+  }
+  req.state = RequestState::waiting;
+  op_handler(req.opcode).issue(req);
+}
 
 }  // namespace ringkit::sim::detail

@@ -22,9 +22,9 @@ void issue_remove_buffers(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_provide_buffers{true, &prep_with<op::ProvideBuffers>,
-                                           &issue_provide_buffers, nullptr, false};
-const OpHandler op_handler_remove_buffers{true, &prep_with<op::RemoveBuffers>,
-                                          &issue_remove_buffers, nullptr, false};
+const OpHandler op_handler_provide_buffers{&prep_with<op::ProvideBuffers>, &issue_provide_buffers,
+                                           nullptr, false};
+const OpHandler op_handler_remove_buffers{&prep_with<op::RemoveBuffers>, &issue_remove_buffers,
+                                          nullptr, false};
 
 }  // namespace ringkit::sim::detail

@@ -239,7 +239,7 @@ result<std::uint32_t> sync_cancel(RingCore& ring, void* arg, std::uint32_t nr_ar
   return r;
 }
 
-const OpHandler op_handler_async_cancel{true, &prep_with<op::AsyncCancel>, &issue_async_cancel,
-                                        nullptr, false};
+const OpHandler op_handler_async_cancel{&prep_with<op::AsyncCancel>, &issue_async_cancel, nullptr,
+                                        false};
 
 }  // namespace ringkit::sim::detail

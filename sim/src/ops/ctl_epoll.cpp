@@ -68,8 +68,7 @@ void issue_epoll_wait(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_epoll_ctl{true, &prep_epoll_ctl, &issue_epoll_ctl, nullptr, false};
-const OpHandler op_handler_epoll_wait{true, &prep_with<op::EpollWait>, &issue_epoll_wait, nullptr,
-                                      false};
+const OpHandler op_handler_epoll_ctl{&prep_epoll_ctl, &issue_epoll_ctl, nullptr, false};
+const OpHandler op_handler_epoll_wait{&prep_with<op::EpollWait>, &issue_epoll_wait, nullptr, false};
 
 }  // namespace ringkit::sim::detail

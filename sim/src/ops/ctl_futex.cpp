@@ -202,9 +202,8 @@ void issue_futex_waitv(Request& req) noexcept {
 
 bool futex_wake_claimed(Request& r) noexcept { return r.data<FutexState>().woken >= 0; }
 
-const OpHandler op_handler_futex_wait{true, &prep_futex, &issue_futex_wait, &cancel_futex, false};
-const OpHandler op_handler_futex_wake{true, &prep_futex, &issue_futex_wake, nullptr, false};
-const OpHandler op_handler_futex_waitv{true, &prep_futex_waitv, &issue_futex_waitv, &cancel_futex,
-                                       false};
+const OpHandler op_handler_futex_wait{&prep_futex, &issue_futex_wait, &cancel_futex, false};
+const OpHandler op_handler_futex_wake{&prep_futex, &issue_futex_wake, nullptr, false};
+const OpHandler op_handler_futex_waitv{&prep_futex_waitv, &issue_futex_waitv, &cancel_futex, false};
 
 }  // namespace ringkit::sim::detail

@@ -115,6 +115,6 @@ void issue_msg_ring(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_msg_ring{true, &prep_msg_ring, &issue_msg_ring, nullptr, false};
+const OpHandler op_handler_msg_ring{&prep_msg_ring, &issue_msg_ring, nullptr, false};
 
 }  // namespace ringkit::sim::detail

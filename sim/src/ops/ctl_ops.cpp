@@ -130,8 +130,8 @@ void issue_poll_remove(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_poll_add{true, &prep_poll_add, &issue_poll_add, nullptr, false};
-const OpHandler op_handler_poll_remove{true, &prep_with<op::PollRemove>, &issue_poll_remove,
-                                       nullptr, false};
+const OpHandler op_handler_poll_add{&prep_poll_add, &issue_poll_add, nullptr, false};
+const OpHandler op_handler_poll_remove{&prep_with<op::PollRemove>, &issue_poll_remove, nullptr,
+                                       false};
 
 }  // namespace ringkit::sim::detail

@@ -119,6 +119,6 @@ bool waitid_wake_claimed(Request& r) noexcept {
          0;
 }
 
-const OpHandler op_handler_waitid{true, &prep_waitid, &issue_waitid, &cancel_waitid, false};
+const OpHandler op_handler_waitid{&prep_waitid, &issue_waitid, &cancel_waitid, false};
 
 }  // namespace ringkit::sim::detail

@@ -270,13 +270,13 @@ void issue_pipe(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_openat{true, &prep_openat, &issue_open, nullptr, false};
-const OpHandler op_handler_openat2{true, &prep_openat2, &issue_open, nullptr, false};
-const OpHandler op_handler_close{true, &prep_with<op::Close>, &issue_close, nullptr, false};
-const OpHandler op_handler_files_update{true, &prep_with<op::FilesUpdate>, &issue_files_update,
-                                        nullptr, false};
-const OpHandler op_handler_fixed_fd_install{true, &prep_fixed_fd_install, &issue_fixed_fd_install,
+const OpHandler op_handler_openat{&prep_openat, &issue_open, nullptr, false};
+const OpHandler op_handler_openat2{&prep_openat2, &issue_open, nullptr, false};
+const OpHandler op_handler_close{&prep_with<op::Close>, &issue_close, nullptr, false};
+const OpHandler op_handler_files_update{&prep_with<op::FilesUpdate>, &issue_files_update, nullptr,
+                                        false};
+const OpHandler op_handler_fixed_fd_install{&prep_fixed_fd_install, &issue_fixed_fd_install,
                                             nullptr, false};
-const OpHandler op_handler_pipe{true, &prep_with<op::Pipe>, &issue_pipe, nullptr, false};
+const OpHandler op_handler_pipe{&prep_with<op::Pipe>, &issue_pipe, nullptr, false};
 
 }  // namespace ringkit::sim::detail

@@ -302,23 +302,21 @@ void issue_path_xattr(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_statx{true, &prep_statx, &issue_statx, nullptr, false};
-const OpHandler op_handler_renameat{true, &prep_two_paths<op::Renameat>,
-                                    &issue_two_paths<op::Renameat>, nullptr, false};
-const OpHandler op_handler_linkat{true, &prep_two_paths<op::Linkat>, &issue_two_paths<op::Linkat>,
+const OpHandler op_handler_statx{&prep_statx, &issue_statx, nullptr, false};
+const OpHandler op_handler_renameat{&prep_two_paths<op::Renameat>, &issue_two_paths<op::Renameat>,
+                                    nullptr, false};
+const OpHandler op_handler_linkat{&prep_two_paths<op::Linkat>, &issue_two_paths<op::Linkat>,
                                   nullptr, false};
-const OpHandler op_handler_unlinkat{true, &prep_one_path<op::Unlinkat>, &issue_unlinkat, nullptr,
-                                    false};
-const OpHandler op_handler_mkdirat{true, &prep_one_path<op::Mkdirat>, &issue_mkdirat, nullptr,
-                                   false};
-const OpHandler op_handler_symlinkat{true, &prep_symlinkat, &issue_symlinkat, nullptr, false};
-const OpHandler op_handler_fsetxattr{true, &prep_xattr<op::Fsetxattr>, &issue_fxattr<op::Fsetxattr>,
+const OpHandler op_handler_unlinkat{&prep_one_path<op::Unlinkat>, &issue_unlinkat, nullptr, false};
+const OpHandler op_handler_mkdirat{&prep_one_path<op::Mkdirat>, &issue_mkdirat, nullptr, false};
+const OpHandler op_handler_symlinkat{&prep_symlinkat, &issue_symlinkat, nullptr, false};
+const OpHandler op_handler_fsetxattr{&prep_xattr<op::Fsetxattr>, &issue_fxattr<op::Fsetxattr>,
                                      nullptr, false};
-const OpHandler op_handler_fgetxattr{true, &prep_xattr<op::Fgetxattr>, &issue_fxattr<op::Fgetxattr>,
+const OpHandler op_handler_fgetxattr{&prep_xattr<op::Fgetxattr>, &issue_fxattr<op::Fgetxattr>,
                                      nullptr, false};
-const OpHandler op_handler_setxattr{true, &prep_xattr<op::Setxattr>,
-                                    &issue_path_xattr<op::Setxattr>, nullptr, false};
-const OpHandler op_handler_getxattr{true, &prep_xattr<op::Getxattr>,
-                                    &issue_path_xattr<op::Getxattr>, nullptr, false};
+const OpHandler op_handler_setxattr{&prep_xattr<op::Setxattr>, &issue_path_xattr<op::Setxattr>,
+                                    nullptr, false};
+const OpHandler op_handler_getxattr{&prep_xattr<op::Getxattr>, &issue_path_xattr<op::Getxattr>,
+                                    nullptr, false};
 
 }  // namespace ringkit::sim::detail

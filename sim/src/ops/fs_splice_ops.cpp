@@ -265,8 +265,7 @@ bool cancel_splice(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_splice{true, &prep_splice<op::Splice>, &issue_splice, &cancel_splice,
-                                  false};
-const OpHandler op_handler_tee{true, &prep_splice<op::Tee>, &issue_splice, &cancel_splice, false};
+const OpHandler op_handler_splice{&prep_splice<op::Splice>, &issue_splice, &cancel_splice, false};
+const OpHandler op_handler_tee{&prep_splice<op::Tee>, &issue_splice, &cancel_splice, false};
 
 }  // namespace ringkit::sim::detail

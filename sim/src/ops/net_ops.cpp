@@ -233,17 +233,15 @@ void issue_recv_zc(Request& req) noexcept { req.ring->complete(req, -EINVAL); }
 
 }  // namespace
 
-const OpHandler op_handler_socket{true, &prep_with<op::Socket>, &issue_socket, nullptr, false};
-const OpHandler op_handler_bind{true, &prep_addr_op<op::Bind>, &issue_bind, nullptr, false};
-const OpHandler op_handler_connect{true, &prep_addr_op<op::Connect>, &issue_connect, nullptr,
-                                   false};
-const OpHandler op_handler_listen{true, &prep_with<op::Listen>, &issue_listen, nullptr, false};
-const OpHandler op_handler_shutdown{true, &prep_with<op::Shutdown>, &issue_shutdown, nullptr,
-                                    false};
-const OpHandler op_handler_accept{true, &prep_accept, &issue_accept, nullptr, false};
+const OpHandler op_handler_socket{&prep_with<op::Socket>, &issue_socket, nullptr, false};
+const OpHandler op_handler_bind{&prep_addr_op<op::Bind>, &issue_bind, nullptr, false};
+const OpHandler op_handler_connect{&prep_addr_op<op::Connect>, &issue_connect, nullptr, false};
+const OpHandler op_handler_listen{&prep_with<op::Listen>, &issue_listen, nullptr, false};
+const OpHandler op_handler_shutdown{&prep_with<op::Shutdown>, &issue_shutdown, nullptr, false};
+const OpHandler op_handler_accept{&prep_accept, &issue_accept, nullptr, false};
 // io_issue_defs marks URING_CMD buffer_select (6.18 multishot commands); socket commands use
 // no buffer.
-const OpHandler op_handler_uring_cmd{true, &prep_uring_cmd, &issue_uring_cmd, nullptr, true};
-const OpHandler op_handler_recv_zc{true, &prep_recv_zc, &issue_recv_zc, nullptr, false};
+const OpHandler op_handler_uring_cmd{&prep_uring_cmd, &issue_uring_cmd, nullptr, true};
+const OpHandler op_handler_recv_zc{&prep_recv_zc, &issue_recv_zc, nullptr, false};
 
 }  // namespace ringkit::sim::detail

@@ -409,17 +409,14 @@ void issue_recv(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_send{true, &prep_xfer<abi::Opcode::send>, &issue_send, nullptr, true};
-const OpHandler op_handler_sendmsg{true, &prep_xfer<abi::Opcode::sendmsg>, &issue_send, nullptr,
-                                   false};
+const OpHandler op_handler_send{&prep_xfer<abi::Opcode::send>, &issue_send, nullptr, true};
+const OpHandler op_handler_sendmsg{&prep_xfer<abi::Opcode::sendmsg>, &issue_send, nullptr, false};
 // A zero-copy send cancelled while it waits gets F_MORE (io_sendrecv_fail) and its
 // notification (io_send_zc_cleanup) from the engine, like any other ending.
-const OpHandler op_handler_send_zc{true, &prep_xfer<abi::Opcode::send_zc>, &issue_send, nullptr,
-                                   false};
-const OpHandler op_handler_sendmsg_zc{true, &prep_xfer<abi::Opcode::sendmsg_zc>, &issue_send,
-                                      nullptr, false};
-const OpHandler op_handler_recv{true, &prep_xfer<abi::Opcode::recv>, &issue_recv, nullptr, true};
-const OpHandler op_handler_recvmsg{true, &prep_xfer<abi::Opcode::recvmsg>, &issue_recv, nullptr,
-                                   true};
+const OpHandler op_handler_send_zc{&prep_xfer<abi::Opcode::send_zc>, &issue_send, nullptr, false};
+const OpHandler op_handler_sendmsg_zc{&prep_xfer<abi::Opcode::sendmsg_zc>, &issue_send, nullptr,
+                                      false};
+const OpHandler op_handler_recv{&prep_xfer<abi::Opcode::recv>, &issue_recv, nullptr, true};
+const OpHandler op_handler_recvmsg{&prep_xfer<abi::Opcode::recvmsg>, &issue_recv, nullptr, true};
 
 }  // namespace ringkit::sim::detail

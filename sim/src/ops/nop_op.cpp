@@ -39,7 +39,8 @@ int prep_nop(Request& req) noexcept {
   return 0;
 }
 
-void issue_nop(Request& req) noexcept {
+// NOP_FILE / NOP_FIXED_BUFFER: the lookups, out of line so that a plain NOP saves no registers.
+[[gnu::noinline]] void issue_nop_looking_up(Request& req) noexcept {
   const NopState& st = req.data<NopState>();
   std::int32_t res = (st.flags & abi::nop::inject_result) ? st.injected : 0;
   if (st.flags & abi::nop::file) {
@@ -52,8 +53,16 @@ void issue_nop(Request& req) noexcept {
   req.ring->complete(req, res);
 }
 
+void issue_nop(Request& req) noexcept {
+  const NopState& st = req.data<NopState>();
+  if (st.flags & (abi::nop::file | abi::nop::fixed_buffer)) [[unlikely]] {
+    return issue_nop_looking_up(req);
+  }
+  req.ring->complete(req, (st.flags & abi::nop::inject_result) ? st.injected : 0);
+}
+
 }  // namespace
 
-const OpHandler op_handler_nop{true, &prep_nop, &issue_nop, nullptr, false};
+const OpHandler op_handler_nop{&prep_nop, &issue_nop, nullptr, false};
 
 }  // namespace ringkit::sim::detail

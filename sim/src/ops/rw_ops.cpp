@@ -358,20 +358,19 @@ void issue_read_multishot(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_read{true, &prep_transfer<op::Read>, &issue_transfer, nullptr, true};
-const OpHandler op_handler_write{true, &prep_transfer<op::Write>, &issue_transfer, nullptr, false};
-const OpHandler op_handler_readv{true, &prep_transfer<op::Readv>, &issue_transfer, nullptr, true};
-const OpHandler op_handler_writev{true, &prep_transfer<op::Writev>, &issue_transfer, nullptr,
-                                  false};
-const OpHandler op_handler_read_fixed{true, &prep_transfer<op::ReadFixed>, &issue_transfer, nullptr,
+const OpHandler op_handler_read{&prep_transfer<op::Read>, &issue_transfer, nullptr, true};
+const OpHandler op_handler_write{&prep_transfer<op::Write>, &issue_transfer, nullptr, false};
+const OpHandler op_handler_readv{&prep_transfer<op::Readv>, &issue_transfer, nullptr, true};
+const OpHandler op_handler_writev{&prep_transfer<op::Writev>, &issue_transfer, nullptr, false};
+const OpHandler op_handler_read_fixed{&prep_transfer<op::ReadFixed>, &issue_transfer, nullptr,
                                       false};
-const OpHandler op_handler_write_fixed{true, &prep_transfer<op::WriteFixed>, &issue_transfer,
-                                       nullptr, false};
-const OpHandler op_handler_readv_fixed{true, &prep_transfer<op::ReadvFixed>, &issue_transfer,
-                                       nullptr, false};
-const OpHandler op_handler_writev_fixed{true, &prep_transfer<op::WritevFixed>, &issue_transfer,
-                                        nullptr, false};
-const OpHandler op_handler_read_multishot{true, &prep_transfer<op::ReadMultishot>,
-                                          &issue_read_multishot, nullptr, true};
+const OpHandler op_handler_write_fixed{&prep_transfer<op::WriteFixed>, &issue_transfer, nullptr,
+                                       false};
+const OpHandler op_handler_readv_fixed{&prep_transfer<op::ReadvFixed>, &issue_transfer, nullptr,
+                                       false};
+const OpHandler op_handler_writev_fixed{&prep_transfer<op::WritevFixed>, &issue_transfer, nullptr,
+                                        false};
+const OpHandler op_handler_read_multishot{&prep_transfer<op::ReadMultishot>, &issue_read_multishot,
+                                          nullptr, true};
 
 }  // namespace ringkit::sim::detail

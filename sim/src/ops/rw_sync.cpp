@@ -149,14 +149,12 @@ void issue_madvise(Request& req) noexcept {
 
 }  // namespace
 
-const OpHandler op_handler_fsync{true, &prep_fsync, &issue_fsync, nullptr, false};
-const OpHandler op_handler_sync_file_range{true, &prep_with<op::SyncFileRange>,
-                                           &issue_sync_file_range, nullptr, false};
-const OpHandler op_handler_fallocate{true, &prep_with<op::Fallocate>, &issue_fallocate, nullptr,
-                                     false};
-const OpHandler op_handler_fadvise{true, &prep_with<op::Fadvise>, &issue_fadvise, nullptr, false};
-const OpHandler op_handler_madvise{true, &prep_with<op::Madvise>, &issue_madvise, nullptr, false};
-const OpHandler op_handler_ftruncate{true, &prep_with<op::Ftruncate>, &issue_ftruncate, nullptr,
-                                     false};
+const OpHandler op_handler_fsync{&prep_fsync, &issue_fsync, nullptr, false};
+const OpHandler op_handler_sync_file_range{&prep_with<op::SyncFileRange>, &issue_sync_file_range,
+                                           nullptr, false};
+const OpHandler op_handler_fallocate{&prep_with<op::Fallocate>, &issue_fallocate, nullptr, false};
+const OpHandler op_handler_fadvise{&prep_with<op::Fadvise>, &issue_fadvise, nullptr, false};
+const OpHandler op_handler_madvise{&prep_with<op::Madvise>, &issue_madvise, nullptr, false};
+const OpHandler op_handler_ftruncate{&prep_with<op::Ftruncate>, &issue_ftruncate, nullptr, false};
 
 }  // namespace ringkit::sim::detail

@@ -242,10 +242,9 @@ void arm_link_timeout(Request& timeout) noexcept {
   timeout.ring->schedule_at(timeout, st.deadline_ns);
 }
 
-const OpHandler op_handler_timeout{true, &prep_timeout, &issue_timeout, nullptr, false};
-const OpHandler op_handler_timeout_remove{true, &prep_timeout_remove, &issue_timeout_remove,
-                                          nullptr, false};
-const OpHandler op_handler_link_timeout{true, &prep_link_timeout, &issue_link_timeout, nullptr,
-                                        false};
+const OpHandler op_handler_timeout{&prep_timeout, &issue_timeout, nullptr, false};
+const OpHandler op_handler_timeout_remove{&prep_timeout_remove, &issue_timeout_remove, nullptr,
+                                          false};
+const OpHandler op_handler_link_timeout{&prep_link_timeout, &issue_link_timeout, nullptr, false};
 
 }  // namespace ringkit::sim::detail
