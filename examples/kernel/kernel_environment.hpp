@@ -21,6 +21,7 @@ class KernelEnvironment final : public sim::harness::Environment {
   [[nodiscard]] const std::string& scratch_dir() const noexcept override { return scratch_; }
   result<std::uint16_t> local_port(int fd) noexcept override;
   [[nodiscard]] std::uint64_t workload_seed() const noexcept override { return seed_; }
+  [[nodiscard]] sim::DecisionSource& decisions() noexcept override { return decisions_; }
   [[nodiscard]] std::int64_t now_ns() const noexcept override;
   [[nodiscard]] std::chrono::nanoseconds step_timeout() const noexcept override {
     return std::chrono::milliseconds(10);
@@ -31,10 +32,11 @@ class KernelEnvironment final : public sim::harness::Environment {
 
  private:
   KernelEnvironment(std::uint64_t seed, std::string scratch) noexcept
-      : seed_(seed), scratch_(std::move(scratch)) {}
+      : seed_(seed), scratch_(std::move(scratch)), decisions_(seed) {}
 
   std::uint64_t seed_;
   std::string scratch_;
+  sim::SeededDecisions decisions_;
 };
 
 }  // namespace ringkit::examples

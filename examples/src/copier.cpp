@@ -39,8 +39,12 @@ class Copier final : public sim::harness::Workload {
   }
 
   Status start(Environment& env) override {
+    // The program's shape from the decisions (0: one whole chunk), the bytes from the seed.
+    sim::DecisionSource& shape = env.decisions();
+    const std::uint64_t whole_chunks = shape.between(1, 64);
+    const std::uint64_t cut = shape.between(0, chunk_size - 1);
+    source_.resize(whole_chunks * chunk_size - cut);
     Prng prng(env.workload_seed() ^ 0xc0b1'e500ULL);
-    source_.resize(prng.between(1, 64) * chunk_size - prng.between(0, chunk_size - 1));
     prng.fill(source_);
     result<std::unique_ptr<Ring>> made = env.make_ring({.entries = 32});
     if (!made) return Status::fatal("ring: " + made.error().message());

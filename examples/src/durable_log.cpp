@@ -45,10 +45,13 @@ class DurableLog final : public sim::harness::Workload {
   }
 
   Status start(Environment& env) override {
+    // The program's shape from the decisions (0: the fewest, shortest records), the bytes from
+    // the seed.
+    sim::DecisionSource& shape = env.decisions();
     Prng prng(env.workload_seed() ^ 0x10'9000ULL);
-    records_.resize(prng.between(8, 40));
+    records_.resize(shape.between(8, 40));
     for (std::size_t i = 0; i < records_.size(); ++i) {
-      std::vector<std::byte> payload(prng.between(1, 700));
+      std::vector<std::byte> payload(shape.between(1, 700));
       prng.fill(payload);
       std::vector<std::byte>& r = records_[i];
       put_u32(r, record_magic);

@@ -107,10 +107,12 @@ class Echo final : public sim::harness::Workload {
   }
 
   Status start(Environment& env) override {
+    // The program's shape from the decisions (0: one client, one byte), the bytes from the seed.
+    sim::DecisionSource& shape = env.decisions();
     Prng prng(env.workload_seed() ^ 0xec40'0000ULL);
-    clients_.resize(prng.between(1, 5));
+    clients_.resize(shape.between(1, 5));
     for (Client& c : clients_) {
-      c.message.resize(prng.between(1, 3000));
+      c.message.resize(shape.between(1, 3000));
       prng.fill(c.message);
       c.echoed.resize(c.message.size());
     }

@@ -1,6 +1,7 @@
-// What the example workloads share: a deterministic PRNG for their own choices, and blocking
-// helpers (through the ring only, so they run on both backends) for set-up and oracle reads that
-// retry what faults make transient.
+// What the example workloads share: a deterministic PRNG for their contents (their shape comes
+// from Environment::decisions, so a shrinker can shrink it), and blocking helpers (through the
+// ring only, so they run on both backends) for set-up and oracle reads that retry what faults
+// make transient.
 #pragma once
 
 #include <fcntl.h>
@@ -19,8 +20,7 @@
 
 namespace ringkit::examples {
 
-// SplitMix64: the workloads' own choices (sizes, counts, bytes) from the environment's seed,
-// identical on both backends.
+// SplitMix64: the workloads' bytes from the environment's seed, identical on both backends.
 class Prng {
  public:
   explicit Prng(std::uint64_t seed) noexcept : state_(seed) {}

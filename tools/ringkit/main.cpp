@@ -27,7 +27,7 @@ void print_help(std::FILE* out) {
                "  sweep    run a workload over a range of seeds on the simulator\n"
                "  replay   run one seed again (the line a failing sweep prints)\n"
                "  kernel   run a workload on the real kernel\n"
-               "  shrink   find the least chaos under which a failing seed still fails\n"
+               "  shrink   shrink a failing seed (plan, program, schedule) to a replay file\n"
                "  trace    write one seed's run as Chrome trace / Perfetto JSON\n"
                "  probe    print what this kernel's io_uring supports\n"
                "\n"

@@ -4,7 +4,8 @@
 // A workload acts only through rings: it opens files by path under scratch_dir() and makes its
 // loopback sockets with SOCKET/BIND/LISTEN/CONNECT ops. The environment supplies rings, the
 // directory, the port a socket was bound to (getsockname has no ring op before 6.18's uring_cmd),
-// a seed for the workload's own choices, and the simulator's extras (faults on and off, a
+// a seed for the workload's contents, a decision source for its program's shape, and the
+// simulator's extras (faults on and off, a
 // machine crash), which the kernel's environment refuses.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "ringkit/result.hpp"
 #include "ringkit/ring.hpp"
 #include "ringkit/ring_options.hpp"
+#include "ringkit/sim/decisions.hpp"
 
 namespace ringkit::sim::harness {
 
@@ -33,8 +35,13 @@ class Environment {
   [[nodiscard]] virtual const std::string& scratch_dir() const noexcept = 0;
   // The local port of socket `fd` (getsockname); EBADF/ENOTSOCK as getsockname answers.
   virtual result<std::uint16_t> local_port(int fd) noexcept = 0;
-  // The seed the workload draws its own choices from (sizes, counts, contents).
+  // The seed the workload draws its contents (bytes) from.
   [[nodiscard]] virtual std::uint64_t workload_seed() const noexcept = 0;
+  // Where the workload draws its program's shape (how many clients, records, chunks; their
+  // sizes), 0 being the smallest choice. On the simulator these are the world's decisions, recorded
+  // in the trace with the rest, so shrinking a run's decision tape shrinks its program too; on the
+  // kernel a SeededDecisions(workload_seed()).
+  [[nodiscard]] virtual DecisionSource& decisions() noexcept = 0;
   // Monotonic time: virtual on the simulator, CLOCK_MONOTONIC on the kernel.
   [[nodiscard]] virtual std::int64_t now_ns() const noexcept = 0;
   // How long one wait of a workload's step may last before it gives control back (virtual time

@@ -3,8 +3,8 @@
 // (same outcome, same phase). The seed stays; what is left is the least chaos that still shows
 // the bug, and its replay line.
 //
-// Shrinking the workload's own program (fewer ops) and the schedule decision by decision, through
-// a rapidcheck decision source, is not done here.
+// This is the first pass of shrink_run (tape_shrink.hpp), which then shrinks the program (fewer
+// ops) and the schedule decision by decision.
 #pragma once
 
 #include <cstdint>

@@ -23,6 +23,7 @@ class SimEnvironment final : public Environment {
   [[nodiscard]] const std::string& scratch_dir() const noexcept override { return scratch_; }
   result<std::uint16_t> local_port(int fd) noexcept override;
   [[nodiscard]] std::uint64_t workload_seed() const noexcept override { return seed_; }
+  [[nodiscard]] DecisionSource& decisions() noexcept override { return world_->decisions(); }
   [[nodiscard]] std::int64_t now_ns() const noexcept override;
   [[nodiscard]] std::chrono::nanoseconds step_timeout() const noexcept override {
     return std::chrono::milliseconds(1);
