@@ -204,5 +204,32 @@ TYPED_TEST(ConformanceCtlPoll, RemoveOfCompletedPollIsEnoent) {
   EXPECT_EQ(wait_cqes(*ring, 1), (Cqes{{2, -ENOENT, 0}}));
 }
 
+// A multishot poll whose file is ready when armed leaves its first CQE to task work, which owns
+// the poll until it runs after the submit: a POLL_REMOVE in the same submit cannot disarm it
+// (io_poll_disarm: -EALREADY) and the poll goes on, posting its event with F_MORE.
+TYPED_TEST(ConformanceCtlPoll, RemoveOfAMultishotReadyWhenArmedIsEalready) {
+  const FdPair p = this->backend.make_pipe(0);
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_TRUE(this->backend.write_fd(p.second, "x"));
+  ASSERT_EQ(submit(*ring, {poll_multi(p.first, POLLIN, 1), poll_remove(op::PollRemove(1), 2)}), 2);
+  EXPECT_EQ(sorted(wait_cqes(*ring, 2)),
+            (Cqes{{1, POLLIN, abi::cqe_flag::more}, {2, -EALREADY, 0}}));
+}
+
+// ASYNC_CANCEL marks a poll cancelled and leaves it findable until its task work ends it, so a
+// second cancel in the same submit answers 0 too, and the poll ends once, with -ECANCELED.
+TYPED_TEST(ConformanceCtlPoll, TwoCancelsOfOnePollInOneSubmitBothFindIt) {
+  const FdPair p = this->backend.make_pipe(0);
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_EQ(submit(*ring, {poll_multi(p.first, POLLIN, 1)}), 1);
+  EXPECT_TRUE(nothing_within(*ring));
+  ASSERT_EQ(
+      submit(*ring, {with(op::AsyncCancel(1).build(), 2), with(op::AsyncCancel(1).build(), 3)}), 2);
+  EXPECT_EQ(sorted(wait_cqes(*ring, 3)), (Cqes{{1, -ECANCELED, 0}, {2, 0, 0}, {3, 0, 0}}));
+  EXPECT_TRUE(nothing_within(*ring));
+}
+
 }  // namespace
 }  // namespace ringkit::conformance
