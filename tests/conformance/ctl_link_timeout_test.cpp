@@ -38,6 +38,21 @@ TYPED_TEST(ConformanceCtlLinkTimeout, ExpiryCancelsTheRestOfTheChain) {
             (Cqes{{1, -ECANCELED, 0}, {2, -ETIME, 0}, {3, -ECANCELED, 0}}));
 }
 
+// The expiry cancels a request waiting on its file's poll the way ASYNC_CANCEL does
+// (io_try_cancel -> io_poll_cancel_req): the request is marked and ends from its own task work,
+// after the timeout's -ETIME; the rest of the chain goes with it.
+TYPED_TEST(ConformanceCtlLinkTimeout, ExpiryPostsBeforeThePollWaitingRequestEnds) {
+  char buf[8] = {};
+  const abi::KernelTimespec ts = after_ms(10);
+  const FdPair p = this->backend.make_pipe(0);
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_EQ(
+      submit(*ring, {read(op::Fd{p.first}, buf, 8, 1, link), link_timeout(&ts, 2, link), nop(3)}),
+      3);
+  EXPECT_EQ(wait_cqes(*ring, 3), (Cqes{{2, -ETIME, 0}, {1, -ECANCELED, 0}, {3, -ECANCELED, 0}}));
+}
+
 TYPED_TEST(ConformanceCtlLinkTimeout, RequestFinishingFirstDisarmsIt) {
   const abi::KernelTimespec ts = after_ms(10'000);
   auto ring = this->make_ring();

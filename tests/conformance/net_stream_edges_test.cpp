@@ -4,7 +4,8 @@
 // own SHUT_RD and a listener's shutdown ending pending requests, a multishot ACCEPT finding a
 // backlog (F_SOCK_NONEMPTY while more wait), and multishot RECV on a dry ring or on data
 // followed by end of stream; MSG_MORE corking a send until a plain send or SHUT_WR pushes it
-// (a zero-copy send never stays corked).
+// (a zero-copy send never stays corked); POLL_FIRST on a ready socket (not cancellable before it
+// runs).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -455,6 +456,25 @@ TYPED_TEST(ConformanceNetCork, ASendZcIsNeverCorked) {
   EXPECT_EQ(run_one(*ring,
                     op::Recv(op::Fd{p.second}, buf, sizeof buf).msg_flags(MSG_DONTWAIT).build(), 2),
             (Cqe{2, 3, 0}));
+  EXPECT_EQ(std::string(buf, 3), "abc");
+}
+
+// POLL_FIRST on a socket that is already readable: the internal poll fires when armed and, being
+// oneshot, is not kept in the cancel hash (IO_APOLL_READY); the receive is queued as task work,
+// so a cancel in the same submission finds nothing and the receive gets the data.
+TYPED_TEST(ConformanceNetStreamEdges, PollFirstOnAReadySocketIsNotCancellableBeforeItRuns) {
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  RINGKIT_CONFORMANCE_REQUIRE_OP(*ring, abi::Opcode::recv);
+  const FdPair p = this->backend.tcp_pair();
+  ASSERT_GE(p.first, 0);
+  ASSERT_TRUE(this->backend.write_fd(p.first, "abc"));
+  char buf[16] = {};
+  ASSERT_EQ(
+      submit(*ring, {with(op::Recv(op::Fd{p.second}, buf, sizeof buf).poll_first().build(), 1),
+                     with(op::AsyncCancel(1).build(), 2)}),
+      2);
+  EXPECT_EQ(sorted(wait_cqes(*ring, 2)), (Cqes{{1, 3, 0}, {2, -ENOENT, 0}}));
   EXPECT_EQ(std::string(buf, 3), "abc");
 }
 

@@ -283,7 +283,13 @@ inline Program normalize(Program p) {
       continue;
     }
     const std::size_t t = op.target - 1;
-    if (where[t].batch != where[i].batch || t > i) continue;  // done, or not yet submitted
+    if (where[t].batch != where[i].batch) continue;  // done
+    if (t > i) {
+      // Not yet submitted when an inline cancel runs; one an io-wq worker issues later may find
+      // it or not, by timing.
+      if (issued_by_io_wq(i)) op.target = unknown_user_data;
+      continue;
+    }
     // A member behind a file WRITE is issued by the io-wq worker that ran the WRITE, whenever
     // that ends: the cancel may find it not yet issued (-ENOENT), running (-EALREADY) or queued.
     bool behind_write = false;

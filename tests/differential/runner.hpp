@@ -264,6 +264,7 @@ inline Record run_program(conformance::Backend& backend, const Program& p) {
         rec.notes.push_back("resubmit stalled");
         break;
       }
+      rec.notes.push_back("resubmitted " + std::to_string(*more));  // compared like the rest
     }
 
     // A batch is over when every op that must post has posted its last CQE (one without

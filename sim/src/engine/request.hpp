@@ -57,6 +57,9 @@ class Request final : public Waiter {
   bool error_is_success = false;     // a negative res does not fail the link (ETIME_SUCCESS)
   bool queued_as_task_work = false;  // started by its link predecessor or a drain's release
   bool cancel_pending = false;       // IO_POLL_CANCEL_FLAG: its task work ends it (-ECANCELED)
+  // Its internal poll found the file ready when armed (IO_APOLL_READY): queued as task work to
+  // issue again, on no cancel list.
+  bool apoll_ready = false;
   // A zero-copy send's notification, allocated at prep (io_send_zc_prep -> io_alloc_notif):
   // from then on the request's CQE carries F_MORE (io_send_zc, io_sendrecv_fail), except when a
   // link failure cancels it, and the notification (F_NOTIF, notif_res) posts after it, however
@@ -151,6 +154,7 @@ class Request final : public Waiter {
     error_is_success = false;
     queued_as_task_work = false;
     cancel_pending = false;
+    apoll_ready = false;
     notif_armed = false;
     notif_res = 0;
     extra1 = 0;

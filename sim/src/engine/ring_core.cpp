@@ -393,7 +393,7 @@ void RingCore::end_cancelled(Request& req, std::int32_t res) noexcept {
 }
 
 bool RingCore::poll_armed(const Request& req) noexcept {
-  if (req.state == RequestState::issuing) return req.issued;
+  if (req.state == RequestState::issuing) return req.issued && !req.apoll_ready;
   return req.state == RequestState::waiting && static_cast<const Waiter&>(req).is_linked();
 }
 
@@ -442,6 +442,7 @@ void RingCore::fire_event(Event& e) noexcept {
     req.ring->end_cancelled(req, -ECANCELED);
     return;
   }
+  req.apoll_ready = false;
   req.ring->issue(req);
 }
 

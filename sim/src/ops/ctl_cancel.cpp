@@ -40,6 +40,7 @@ CancelList list_of(const Request& r) noexcept {
   if (r.state == RequestState::issuing && !r.issued && r.queued_as_task_work) {
     return CancelList::none;
   }
+  if (r.state == RequestState::issuing && r.apoll_ready) return CancelList::none;
   if (r.opcode == abi::Opcode::link_timeout) return CancelList::none;
   if (r.opcode == abi::Opcode::timeout) return CancelList::timeout;
   if (r.issued && r.opcode == abi::Opcode::waitid) return CancelList::waitid;

@@ -148,7 +148,10 @@ void issue_link_timeout(Request& req) noexcept {
   target->link_next = req.link_next;
   req.link_next = nullptr;
   mark_failed(*target);
-  const int cancelled = ring.cancel(*target, -ECANCELED);
+  // io_try_cancel: a poll-armed request is marked and ends from its own task work, after this
+  // timeout's -ETIME; anything else is cancelled now.
+  const int cancelled = RingCore::poll_armed(*target) ? ring.cancel_armed_poll(*target)
+                                                      : ring.cancel(*target, -ECANCELED);
   ring.complete(req, cancelled != 0 ? cancelled : -ETIME);
 }
 

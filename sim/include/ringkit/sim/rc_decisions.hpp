@@ -21,8 +21,13 @@ namespace ringkit::sim {
 class RcDecisions final : public DecisionSource {
  public:
   std::uint64_t below(std::uint64_t bound) noexcept override {
-    if (bound <= 1) return 0;
-    const std::uint64_t code = *rc::gen::inRange<std::uint64_t>(0, bound);
+    if (bound <= 1) {
+      codes_.push_back(0);  // one tape entry per draw, as DecisionTape reads them
+      return 0;
+    }
+    // Full size: inRange scales its range with rapidcheck's size, which would keep codes (and
+    // so rare faults) near 0 in most cases; shrinking still moves them toward 0.
+    const std::uint64_t code = *rc::gen::resize(100, rc::gen::inRange<std::uint64_t>(0, bound));
     codes_.push_back(code);
     return harness::value_of_code(code, bound);
   }

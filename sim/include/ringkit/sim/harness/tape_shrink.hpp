@@ -248,7 +248,8 @@ inline ReplayFile replay_of(const WorkloadInfo& info, bool planted_bug, const Se
     // Less chaos may still mean a longer run (more retries elsewhere): kept only when it is no
     // bigger, so the shrunk run never has more ops or faults than the original.
     const TraceMeasure pm = measure_trace(plan_events, p.shrunk.plan.profile);
-    if (r.run.ops <= out.original_size.ops && pm.faults <= out.original_size.faults) {
+    if (r.run.outcome == out.original.run.outcome && r.run.phase == out.original.run.phase &&
+        r.run.ops <= out.original_size.ops && pm.faults <= out.original_size.faults) {
       smaller = p.shrunk.plan;
       start = r;
       events = std::move(plan_events);
