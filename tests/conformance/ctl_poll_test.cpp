@@ -186,6 +186,20 @@ TYPED_TEST(ConformanceCtlPoll, RemoveCancelsThePoll) {
   EXPECT_TRUE(nothing_within(*ring));
 }
 
+// POLL_REMOVE disarms the poll and takes it out of the cancel hash at once (io_poll_disarm), so
+// a cancel right after it finds nothing; the poll's -ECANCELED posts from task work, after the
+// removal's own CQE.
+TYPED_TEST(ConformanceCtlPoll, RemovedPollEndsAfterTheRemoveAndCannotBeCancelled) {
+  const FdPair p = this->backend.make_pipe(0);
+  auto ring = this->make_ring();
+  ASSERT_NE(ring, nullptr);
+  ASSERT_EQ(submit(*ring, {poll(p.first, POLLIN, 1)}), 1);
+  EXPECT_TRUE(nothing_within(*ring));
+  ASSERT_EQ(submit(*ring, {poll_remove(op::PollRemove(1), 2), with(op::AsyncCancel(1).build(), 3)}),
+            2);
+  EXPECT_EQ(wait_cqes(*ring, 3), (Cqes{{2, 0, 0}, {3, -ENOENT, 0}, {1, -ECANCELED, 0}}));
+}
+
 TYPED_TEST(ConformanceCtlPoll, RemoveOfAbsentPollIsEnoent) {
   auto ring = this->make_ring();
   ASSERT_NE(ring, nullptr);

@@ -57,9 +57,10 @@ class Request final : public Waiter {
   bool error_is_success = false;     // a negative res does not fail the link (ETIME_SUCCESS)
   bool queued_as_task_work = false;  // started by its link predecessor or a drain's release
   bool cancel_pending = false;       // IO_POLL_CANCEL_FLAG: its task work ends it (-ECANCELED)
-  // Its internal poll found the file ready when armed (IO_APOLL_READY): queued as task work to
-  // issue again, on no cancel list.
-  bool apoll_ready = false;
+  // Queued as task work and out of every cancel list: a oneshot internal poll that found its
+  // file ready when armed (IO_APOLL_READY), or a poll POLL_REMOVE took out of the cancel hash,
+  // whose -ECANCELED posts from that task work.
+  bool queued_unhashed = false;
   // A zero-copy send's notification, allocated at prep (io_send_zc_prep -> io_alloc_notif):
   // from then on the request's CQE carries F_MORE (io_send_zc, io_sendrecv_fail), except when a
   // link failure cancels it, and the notification (F_NOTIF, notif_res) posts after it, however
@@ -154,7 +155,7 @@ class Request final : public Waiter {
     error_is_success = false;
     queued_as_task_work = false;
     cancel_pending = false;
-    apoll_ready = false;
+    queued_unhashed = false;
     notif_armed = false;
     notif_res = 0;
     extra1 = 0;

@@ -393,8 +393,13 @@ void RingCore::end_cancelled(Request& req, std::int32_t res) noexcept {
 }
 
 bool RingCore::poll_armed(const Request& req) noexcept {
-  if (req.state == RequestState::issuing) return req.issued && !req.apoll_ready;
+  if (req.state == RequestState::issuing) return req.issued && !req.queued_unhashed;
   return req.state == RequestState::waiting && static_cast<const Waiter&>(req).is_linked();
+}
+
+void RingCore::remove_armed_poll(Request& req) noexcept {
+  req.queued_unhashed = true;
+  cancel_armed_poll(req);
 }
 
 int RingCore::cancel_armed_poll(Request& req) noexcept {
@@ -442,7 +447,7 @@ void RingCore::fire_event(Event& e) noexcept {
     req.ring->end_cancelled(req, -ECANCELED);
     return;
   }
-  req.apoll_ready = false;
+  req.queued_unhashed = false;
   req.ring->issue(req);
 }
 

@@ -111,6 +111,9 @@ class RingCore {
   // findable (a second cancel in the same submission also answers 0) until its task work runs
   // and ends it with -ECANCELED. Returns 0.
   int cancel_armed_poll(Request& req) noexcept;
+  // POLL_REMOVE of a parked poll (io_poll_disarm, then task work): out of every cancel list now,
+  // ended with -ECANCELED by its task work.
+  void remove_armed_poll(Request& req) noexcept;
 
   // The file an SQE names: a descriptor of the world's fd table, or a registered slot when
   // IOSQE_FIXED_FILE is set. nullptr: the op answers -EBADF.

@@ -40,7 +40,7 @@ CancelList list_of(const Request& r) noexcept {
   if (r.state == RequestState::issuing && !r.issued && r.queued_as_task_work) {
     return CancelList::none;
   }
-  if (r.state == RequestState::issuing && r.apoll_ready) return CancelList::none;
+  if (r.state == RequestState::issuing && r.queued_unhashed) return CancelList::none;
   if (r.opcode == abi::Opcode::link_timeout) return CancelList::none;
   if (r.opcode == abi::Opcode::timeout) return CancelList::timeout;
   if (r.issued && r.opcode == abi::Opcode::waitid) return CancelList::waitid;
@@ -100,8 +100,9 @@ int cancel_first(RingCore& ring, const CancelKeys& keys, const Request* self) no
 }
 
 // __io_async_cancel with ALL or ANY: io_try_cancel until nothing is found, counting the calls
-// that found something. Polls, io-wq work and timeouts go one per call; a futex or waitid call
-// takes every match of its list at once (io_cancel_remove) and counts once. Each request is
+// that found something. Polls and timeouts go one per call; io-wq work not yet started goes all
+// at once in the first call (io_wq_cancel_cb with cancel_all), and so does a futex or waitid
+// list (io_cancel_remove), each counting once. Each request is
 // tried once (the cancel sequence), so the candidates are those matching when the cancel starts.
 int cancel_all(RingCore& ring, const CancelKeys& keys, const Request* self) noexcept {
   std::vector<Request*> candidates;
@@ -120,7 +121,11 @@ int cancel_all(RingCore& ring, const CancelKeys& keys, const Request* self) noex
     for (Request* r : candidates) {
       // Cancelling completes requests (and may start or fail others): skip those gone.
       if (list_of(*r) != list) continue;
-      if (list == CancelList::general || list == CancelList::timeout) {
+      if (list == CancelList::general && r->state == RequestState::issuing && !r->issued) {
+        // io-wq work not started: io_wq_cancel_cb(..., cancel_all) takes every match in the
+        // first io_try_cancel, which counts once.
+        if (cancel_general(ring, *r) != -ENOENT) list_found = true;
+      } else if (list == CancelList::general || list == CancelList::timeout) {
         if (cancel_general(ring, *r) != -ENOENT) ++found;
       } else if (cancel_listed(ring, *r, list)) {
         list_found = true;

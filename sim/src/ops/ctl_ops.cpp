@@ -89,6 +89,7 @@ Request* find_poll(RingCore& ring, std::uint64_t user_data) noexcept {
   for (Request& r : ring.inflight()) {
     if (r.opcode != abi::Opcode::poll_add || r.user_data != user_data) continue;
     if (r.state != RequestState::waiting && r.state != RequestState::issuing) continue;
+    if (r.queued_unhashed) continue;  // already removed
     if (r.data<PollState>().armed) return &r;
   }
   return nullptr;
@@ -106,7 +107,9 @@ void issue_poll_remove(Request& req) noexcept {
     // ownership): io_poll_disarm answers -EALREADY and the poll completes as it would have.
     res = -EALREADY;
   } else if (!remove.is_update()) {
-    res = ring.cancel(*target, -ECANCELED);
+    // io_poll_remove: disarmed and out of the hash at once; its -ECANCELED posts from task work,
+    // after this request's CQE.
+    ring.remove_armed_poll(*target);
   } else {
     PollState& st = target->data<PollState>();
     // Only the low 16 event bits change ("keep behavior flags"): oneshot stays oneshot.

@@ -43,7 +43,7 @@ inline void wait_ready(Request& req, File& file, std::uint32_t events) noexcept 
   if ((file.poll() & (events | poll_event::always)) != 0) {
     // __io_arm_poll_handler, oneshot and ready: not hashed, the request is queued as task work
     // (IO_APOLL_READY), so a cancel before it runs finds nothing.
-    req.apoll_ready = true;
+    req.queued_unhashed = true;
     req.ring->schedule_issue(req);
     return;
   }
