@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "props/control_steps.hpp"
 #include "ringkit/ops.hpp"
 #include "ringkit/provided_buffer_ring.hpp"
 #include "ringkit/sim/sim_ring.hpp"
@@ -55,6 +56,10 @@ enum class StepKind : std::uint8_t {
   read_select,
 };
 constexpr std::uint32_t step_kind_count = 11;
+// The first ten are the properties' control ops, in their order.
+static_assert(static_cast<int>(StepKind::read_select) == sim::testing::control_kind_count);
+static_assert(static_cast<int>(StepKind::link_timeout) ==
+              static_cast<int>(sim::testing::ControlKind::link_timeout));
 
 struct Step {
   StepKind kind = StepKind::nop;
@@ -186,42 +191,13 @@ struct RunResult {
 abi::Sqe sqe_of(const Step& s, std::uint32_t index, int eventfd, int pipe_read,
                 const abi::KernelTimespec* times) {
   abi::Sqe sqe{};
-  switch (s.kind) {
-    case StepKind::nop:
-      sqe = op::Nop().build();
-      break;
-    case StepKind::nop_fail:
-      sqe = op::Nop().inject_result(-EIO).build();
-      break;
-    case StepKind::timeout:
-      sqe = op::Timeout(&times[index]).build();
-      break;
-    case StepKind::timeout_count:
-      sqe = op::Timeout(&times[index]).count(s.param % 4 + 1).build();
-      break;
-    case StepKind::timeout_multishot:
-      sqe = op::Timeout::multishot(&times[index], s.param % 4 + 1).build();
-      break;
-    case StepKind::timeout_remove:
-      sqe = op::TimeoutRemove(s.target + 1).build();
-      break;
-    case StepKind::poll:
-      sqe = op::PollAdd(op::Fd{eventfd}, sim::poll_event::in).build();
-      break;
-    case StepKind::poll_multishot:
-      sqe = op::PollAdd::multishot(op::Fd{eventfd}, sim::poll_event::in).build();
-      break;
-    case StepKind::cancel:
-      sqe = op::AsyncCancel(s.target + 1).build();
-      break;
-    case StepKind::link_timeout:
-      sqe = op::LinkTimeout(&times[index]).build();
-      break;
-    case StepKind::read_select:
-      sqe = op::Read::select_buffer(op::Fd{pipe_read}, op::BufGroup{bgid}, s.param % 48,
-                                    ~std::uint64_t{0})
-                .build();
-      break;
+  if (s.kind == StepKind::read_select) {
+    sqe = op::Read::select_buffer(op::Fd{pipe_read}, op::BufGroup{bgid}, s.param % 48,
+                                  ~std::uint64_t{0})
+              .build();
+  } else {
+    sqe = sim::testing::control_sqe(static_cast<sim::testing::ControlKind>(s.kind), s.param,
+                                    s.target, &times[index], eventfd);
   }
   sqe.user_data = index + 1;
   sqe.flags = static_cast<std::uint8_t>(sqe.flags | s.sqe_flags);

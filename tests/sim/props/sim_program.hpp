@@ -13,23 +13,13 @@
 #include <vector>
 
 #include "engine/sim_test_support.hpp"
+#include "props/control_steps.hpp"
 #include "ringkit/sim/world/eventfd.hpp"
 
 namespace ringkit::sim::testing {
 
-enum class StepKind : std::uint8_t {
-  nop,
-  nop_fail,
-  timeout,
-  timeout_count,
-  timeout_multishot,
-  timeout_remove,
-  poll,
-  poll_multishot,
-  cancel,
-  link_timeout,
-};
-inline constexpr int step_kind_count = 10;
+using StepKind = ControlKind;
+inline constexpr int step_kind_count = control_kind_count;
 
 struct Step {
   StepKind kind = StepKind::nop;
@@ -120,40 +110,7 @@ inline constexpr std::uint64_t cancel_user_data = 1'000'000;
 // user_data of step i is i + 1.
 inline abi::Sqe sqe_of(const Step& s, std::uint32_t index, int eventfd,
                        const abi::KernelTimespec* times) {
-  abi::Sqe sqe{};
-  switch (s.kind) {
-    case StepKind::nop:
-      sqe = op::Nop().build();
-      break;
-    case StepKind::nop_fail:
-      sqe = op::Nop().inject_result(-EIO).build();
-      break;
-    case StepKind::timeout:
-      sqe = op::Timeout(&times[index]).build();
-      break;
-    case StepKind::timeout_count:
-      sqe = op::Timeout(&times[index]).count(s.param % 4 + 1).build();
-      break;
-    case StepKind::timeout_multishot:
-      // A repeat count, so that it ends (0 would be forever).
-      sqe = op::Timeout::multishot(&times[index], s.param % 4 + 1).build();
-      break;
-    case StepKind::timeout_remove:
-      sqe = op::TimeoutRemove(s.target + 1).build();
-      break;
-    case StepKind::poll:
-      sqe = op::PollAdd(op::Fd{eventfd}, poll_event::in).build();
-      break;
-    case StepKind::poll_multishot:
-      sqe = op::PollAdd::multishot(op::Fd{eventfd}, poll_event::in).build();
-      break;
-    case StepKind::cancel:
-      sqe = op::AsyncCancel(s.target + 1).build();
-      break;
-    case StepKind::link_timeout:
-      sqe = op::LinkTimeout(&times[index]).build();
-      break;
-  }
+  abi::Sqe sqe = control_sqe(s.kind, s.param, s.target, &times[index], eventfd);
   sqe.user_data = index + 1;
   sqe.flags = static_cast<std::uint8_t>(sqe.flags | s.sqe_flags);
   return sqe;
