@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "prop/buf_ring_model.hpp"
 #include "ringkit/buf_ring_consumer.hpp"
 #include "ringkit/provided_buffer_ring.hpp"
 #include "ringkit/sim/sim_ring.hpp"
@@ -32,28 +33,8 @@ namespace {
 
 constexpr std::uint16_t bgid = 3;
 
-struct PendingCqe {
-  std::uint16_t bid;
-  std::int32_t res;
-  bool more;  // IORING_CQE_F_BUF_MORE
-  std::uint8_t fill;
-  std::uint32_t offset;  // where in the buffer the data starts
-};
-
-struct Model {
-  std::uint32_t entries = 0;
-  std::uint32_t size = 0;
-  bool incremental = false;
-  std::uint32_t min_left = 0;
-  std::deque<std::uint16_t> kernel_queue;  // ring order, head first
-  std::vector<std::uint32_t> used;         // bytes of each buffer consumed (incremental)
-  std::vector<bool> app_owned;
-  std::vector<PendingCqe> pending;  // posted, not yet taken, oldest first
-  std::uint8_t next_fill = 1;
-
-  // A buffer stays in the ring while it keeps at least min_left bytes (0 and 1 both mean 1).
-  [[nodiscard]] std::uint32_t keep() const { return std::max<std::uint32_t>(min_left, 1); }
-};
+using PendingCqe = testing::PendingBufCqe;
+using Model = testing::BufRingModel;
 
 void kernel_transfer(Model& m, ProvidedBufferRing& ring, BufRingConsumer& kernel, ByteReader& in) {
   const std::uint32_t want = in.u16() % 300;

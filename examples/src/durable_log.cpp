@@ -72,15 +72,8 @@ class DurableLog final : public sim::harness::Workload {
     if (!ring_) return Status::fatal("step without a ring");
     if (!chain_in_flight_ && next_ < records_.size()) submit_chain();
     if (ledger_.in_flight() == 0) return Status::success();
-    if (result<void> p = sim::harness::pump(*ring_, env.step_timeout()); !p) {
-      return Status::fatal("io_uring_enter: " + p.error().message());
-    }
-    while (const abi::Cqe* cqe = ring_->peek_cqe()) {
-      const abi::Cqe c = *cqe;
-      ring_->cqe_seen();
-      ledger_.completed(c);
-      if (Status s = on_cqe(c); !s.ok()) return s;
-    }
+    const auto handle = [this](const abi::Cqe& c) { return on_cqe(c); };
+    if (Status s = pump_and_reap(*ring_, ledger_, env.step_timeout(), handle); !s.ok()) return s;
     return Status::success();
   }
 

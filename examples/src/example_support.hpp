@@ -7,6 +7,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -17,6 +18,8 @@
 #include "ringkit/result.hpp"
 #include "ringkit/ring.hpp"
 #include "ringkit/sim/harness/environment.hpp"
+#include "ringkit/sim/harness/ring_helpers.hpp"
+#include "ringkit/sim/harness/workload.hpp"
 
 namespace ringkit::examples {
 
@@ -39,6 +42,24 @@ class Prng {
  private:
   std::uint64_t state_;
 };
+
+// The wait-and-handle half of a step: enters the ring (sim::harness::pump, transient answers
+// retried by the next step), then hands every ready CQE, counted in `ledger`, to
+// `on_cqe(const abi::Cqe&) -> Status`, stopping at the first status that is not ok.
+template <class OnCqe>
+sim::harness::Status pump_and_reap(Ring& ring, sim::harness::RequestLedger& ledger,
+                                   std::chrono::nanoseconds timeout, OnCqe&& on_cqe) {
+  if (result<void> p = sim::harness::pump(ring, timeout); !p) {
+    return sim::harness::Status::fatal("io_uring_enter: " + p.error().message());
+  }
+  while (const abi::Cqe* cqe = ring.peek_cqe()) {
+    const abi::Cqe c = *cqe;
+    ring.cqe_seen();
+    ledger.completed(c);
+    if (sim::harness::Status s = on_cqe(c); !s.ok()) return s;
+  }
+  return sim::harness::Status::success();
+}
 
 // "EIO (Input/output error)" for res = -EIO; "5" for res >= 0.
 [[nodiscard]] std::string describe_res(std::int32_t res);

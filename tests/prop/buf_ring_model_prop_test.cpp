@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "prop/buf_ring_model.hpp"
 #include "ringkit/buf_ring_consumer.hpp"
 #include "ringkit/provided_buffer_ring.hpp"
 #include "ringkit/ring_options.hpp"
@@ -22,28 +23,8 @@ namespace {
 using namespace abi;
 using testing::ScriptedRing;
 
-struct PendingCqe {
-  std::uint16_t bid;
-  std::int32_t res;
-  bool more;  // IORING_CQE_F_BUF_MORE
-  std::uint8_t fill;
-  std::uint32_t offset;  // where in the buffer the data starts
-};
-
-struct Model {
-  std::uint32_t entries = 0;
-  std::uint32_t size = 0;
-  bool incremental = false;
-  std::uint32_t min_left = 0;
-  std::deque<std::uint16_t> kernel_queue;  // ring order, head first
-  std::vector<std::uint32_t> used;         // bytes of each buffer consumed (incremental)
-  std::vector<bool> app_owned;
-  std::vector<PendingCqe> pending;  // posted, not yet taken, oldest first
-  std::uint8_t next_fill = 1;
-
-  // How many bytes a buffer must keep to stay in the ring (min_left, at least 1).
-  [[nodiscard]] std::uint32_t keep() const { return std::max<std::uint32_t>(min_left, 1); }
-};
+using PendingCqe = testing::PendingBufCqe;
+using Model = testing::BufRingModel;
 
 struct Sut {
   ProvidedBufferRing* ring;
