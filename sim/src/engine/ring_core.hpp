@@ -102,7 +102,7 @@ class RingCore {
   }
   std::int64_t draw_latency_from(const FaultProfile& f) noexcept;
   // Cancels a request that is in flight (parked, scheduled, linked or deferred): 0 when it was
-  // cancelled, -EALREADY when it cannot be stopped any more.
+  // cancelled, -ENOENT when it is not in flight (linked members not started, or done).
   int cancel(Request& req, std::int32_t res = -ECANCELED) noexcept;
   // A request armed on a file's poll: parked on it, or woken with its task work queued (the
   // kernel keeps both in its cancel hash until the task work runs).
