@@ -263,11 +263,15 @@ inline Program normalize(Program p) {
   }
   // Cancel targets, then long timeouts without a guard become short.
   where = places(p);
-  // Ops an io-wq worker issues whenever it gets to them: behind a file WRITE in their chain, or
-  // in a chain with a drained member.
+  // Ops an io-wq worker issues whenever it gets to them: behind a file WRITE in their chain, in
+  // a chain with a drained member, or submitted at or after a drained op of their batch
+  // (io_init_req sets REQ_F_FORCE_ASYNC on every request while ctx->drain_active).
   const auto issued_by_io_wq = [&](std::size_t k) {
     for (std::size_t j = where[k].chain_head; j < k; ++j) {
       if (all[j]->kind == OpKind::file_write) return true;
+    }
+    for (std::size_t j = 0; j <= k; ++j) {
+      if (where[j].batch == where[k].batch && all[j]->drain) return true;
     }
     for (std::size_t j = where[k].chain_head;
          j < all.size() && where[j].chain_head == where[k].chain_head; ++j) {
@@ -290,19 +294,9 @@ inline Program normalize(Program p) {
       if (issued_by_io_wq(i)) op.target = unknown_user_data;
       continue;
     }
-    // A member behind a file WRITE is issued by the io-wq worker that ran the WRITE, whenever
-    // that ends: the cancel may find it not yet issued (-ENOENT), running (-EALREADY) or queued.
-    bool behind_write = false;
-    for (std::size_t j = where[t].chain_head; j < t; ++j) {
-      if (all[j]->kind == OpKind::file_write) behind_write = true;
-    }
-    // A chain with a drained member runs in io-wq; a counting TIMEOUT ends at the submit's flush.
-    for (std::size_t j = where[t].chain_head;
-         j < all.size() && where[j].chain_head == where[t].chain_head; ++j) {
-      if (j > where[t].chain_head && all[j]->drain) behind_write = true;
-    }
-    if (all[t]->count != 0) behind_write = true;
-    if (behind_write) {
+    // A target an io-wq worker issues may be found not yet issued (-ENOENT), running (-EALREADY)
+    // or queued, by timing; a counting TIMEOUT ends at the submit's flush.
+    if (issued_by_io_wq(t) || all[t]->count != 0) {
       op.target = unknown_user_data;
       continue;
     }
